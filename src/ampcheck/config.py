@@ -1,0 +1,256 @@
+"""Configuration: ``[tool.ampcheck]`` / ``.ampcheck.toml``, and the Jekyll site.
+
+ampcheck's own settings come from the closest of ``.ampcheck.toml`` and a
+``pyproject.toml`` with a ``[tool.ampcheck]`` table, looking upwards from the
+current folder (``--config`` names one explicitly). The Jekyll site of a post is the
+closest folder above it holding ``_config.yml``; from it come front-matter
+``defaults:``, ``timezone`` and the layouts folder.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = (".ampcheck.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A configuration file or option is wrong; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """ampcheck's resolved settings (before command-line overrides)."""
+
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    plugins: tuple[Path, ...] = ()
+    required_fields: tuple[str, ...] | None = None
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+_LIST_KEYS = {"select", "extend-select", "ignore", "exclude", "plugins", "required-fields"}
+_KNOWN_KEYS = _LIST_KEYS | {"rules"}
+
+
+def find_config(start: Path) -> Path | None:
+    """The closest ``.ampcheck.toml`` or ``pyproject.toml`` with ``[tool.ampcheck]``."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    with candidate.open("rb") as fh:
+                        if "ampcheck" not in tomllib.load(fh).get("tool", {}):
+                            continue
+                except (OSError, tomllib.TOMLDecodeError):
+                    continue
+            return candidate
+    return None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read settings from a config file (``None``: defaults)."""
+    if path is None:
+        return Settings()
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = doc.get("tool", {}).get("ampcheck", {}) if path.name == "pyproject.toml" else doc
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.ampcheck] must be a table")
+    return settings_from_table(table, path)
+
+
+def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
+    where = str(path) if path is not None else "configuration"
+    for key in table:
+        if key not in _KNOWN_KEYS:
+            known = ", ".join(sorted(_KNOWN_KEYS))
+            raise ConfigError(f"{where}: unknown setting {key!r} (settings: {known})")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _LIST_KEYS & table.keys():
+        value = table[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {key} must be a list of strings")
+        lists[key] = tuple(value)
+    rules = table.get("rules", {})
+    if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
+        raise ConfigError(f"{where}: [rules] must hold one table per rule, e.g. [rules.FM003]")
+    base = path.parent if path is not None else Path.cwd()
+    return Settings(
+        path=path,
+        select=lists.get("select"),
+        extend_select=lists.get("extend-select", ()),
+        ignore=lists.get("ignore", ()),
+        exclude=lists.get("exclude", ()),
+        plugins=tuple(base / p for p in lists.get("plugins", ())),
+        required_fields=lists.get("required-fields"),
+        rules={k: dict(v) for k, v in rules.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultsScope:
+    path: str
+    type: str | None
+    values: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Site:
+    """A Jekyll site: the folder with ``_config.yml`` and what ampcheck reads from it."""
+
+    root: Path
+    config: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+
+    @property
+    def timezone(self) -> str | None:
+        tz = self.config.get("timezone")
+        return tz if isinstance(tz, str) and tz else None
+
+    @property
+    def layouts_dir(self) -> Path:
+        name = self.config.get("layouts_dir", "_layouts")
+        return self.root / (name if isinstance(name, str) else "_layouts")
+
+    @property
+    def has_theme(self) -> bool:
+        return bool(self.config.get("theme") or self.config.get("remote_theme"))
+
+    def layouts(self) -> set[str] | None:
+        """Names of the site's layouts, or ``None`` when they cannot be known
+        (no layouts folder, or a gem/remote theme may supply layouts)."""
+        folder = self.layouts_dir
+        if self.has_theme or not folder.is_dir():
+            return None
+        return {p.stem for p in folder.iterdir() if p.is_file()}
+
+    @property
+    def defaults(self) -> list[DefaultsScope]:
+        scopes: list[DefaultsScope] = []
+        raw = self.config.get("defaults")
+        if not isinstance(raw, list):
+            return scopes
+        for entry in raw:
+            if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+                continue
+            scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+            path = scope.get("path", "")
+            kind = scope.get("type")
+            scopes.append(
+                DefaultsScope(
+                    path if isinstance(path, str) else "",
+                    kind if isinstance(kind, str) else None,
+                    entry["values"],
+                )
+            )
+        return scopes
+
+    def relative(self, file: Path) -> PurePosixPath | None:
+        try:
+            return PurePosixPath(file.resolve().relative_to(self.root.resolve()).as_posix())
+        except ValueError:
+            return None
+
+    def defaults_for(self, file: Path) -> dict[str, Any]:
+        """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:
+        a path prefix or glob, and a type such as ``posts``)."""
+        rel = self.relative(file)
+        if rel is None:
+            return {}
+        values: dict[str, Any] = {}
+        kind = _document_type(rel)
+        for scope in self.defaults:
+            if scope.type is not None and scope.type != kind:
+                continue
+            if not _scope_matches(scope.path, rel):
+                continue
+            values.update(scope.values)
+        return values
+
+
+def _document_type(rel: PurePosixPath) -> str:
+    parts = rel.parts[:-1]
+    if "_posts" in parts:
+        return "posts"
+    if "_drafts" in parts:
+        return "drafts"
+    for part in parts:
+        if part.startswith("_") and len(part) > 1:
+            return part[1:]
+    return "pages"
+
+
+def _scope_matches(scope_path: str, rel: PurePosixPath) -> bool:
+    scope_path = scope_path.strip("/")
+    if not scope_path:
+        return True
+    if "*" in scope_path:
+        return fnmatch.fnmatchcase(str(rel), scope_path) or any(
+            fnmatch.fnmatchcase(str(parent), scope_path) for parent in rel.parents
+        )
+    rel_s = str(rel)
+    return rel_s == scope_path or rel_s.startswith(scope_path + "/")
+
+
+class SiteFinder:
+    """Finds and caches the Jekyll site of each folder."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[Path, Site | None] = {}
+
+    def site_for(self, file: Path) -> Site | None:
+        folder = file.parent.resolve()
+        trail: list[Path] = []
+        found: Site | None = None
+        for candidate in (folder, *folder.parents):
+            if candidate in self._by_folder:
+                found = self._by_folder[candidate]
+                break
+            trail.append(candidate)
+            if (candidate / "_config.yml").is_file():
+                found = load_site(candidate)
+                break
+        for visited in trail:
+            self._by_folder[visited] = found
+        return found
+
+
+def load_site(root: Path) -> Site:
+    path = root / "_config.yml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return Site(root, {}, f"{path}: cannot read: {exc}")
+    except yaml.YAMLError as exc:
+        return Site(root, {}, f"{path}: invalid YAML: {exc}".replace("\n", " "))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return Site(root, {}, f"{path}: not a mapping")
+    return Site(root, data)

@@ -1,0 +1,146 @@
+"""Values passed between rules, the engine and the formatters.
+
+Rules yield :class:`Violation` objects whose positions are character offsets into
+:attr:`ampcheck.post.Post.text`; the engine turns each into a :class:`Diagnostic`
+with file-relative line and column numbers and the rule's code, name and severity.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How bad a diagnostic is. Only errors make ampcheck exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of: {choices})") from None
+
+
+class Applicability(enum.Enum):
+    """Whether a fix may be applied without a human looking at it.
+
+    ``SAFE`` fixes keep the author's meaning exactly and are applied by ``--fix``;
+    ``UNSAFE`` fixes are a likely repair that may change meaning and are applied only
+    with ``--unsafe-fixes``.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class FixAvailability(enum.Enum):
+    """What a rule promises about fixes, shown by ``--list-rules``."""
+
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``content`` (character offsets)."""
+
+    start: int
+    end: int
+    content: str = ""
+
+    @classmethod
+    def deletion(cls, start: int, end: int) -> Edit:
+        return cls(start, end, "")
+
+    @classmethod
+    def insertion(cls, at: int, content: str) -> Edit:
+        return cls(at, at, content)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A set of edits applied together, or not at all.
+
+    The edits of one fix must not overlap each other.
+    """
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    title: str = ""
+
+    @classmethod
+    def safe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(tuple(edits), Applicability.SAFE, title)
+
+    @classmethod
+    def unsafe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(tuple(edits), Applicability.UNSAFE, title)
+
+    @property
+    def start(self) -> int:
+        return min(e.start for e in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(e.end for e in self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule reports: a span of the post's text and a message.
+
+    ``start``/``end`` are character offsets into ``Post.text``; ``end`` may equal
+    ``start`` for a point (e.g. a missing field reported at the front matter).
+    """
+
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A violation placed in a file: what the formatters print.
+
+    ``line`` and ``column`` are 1-based; columns count characters, not bytes.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class InternalError:
+    """A failure inside ampcheck or a plugin, reported instead of a crash (exit 2)."""
+
+    path: str
+    message: str
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        where = f" in rule {self.rule}" if self.rule else ""
+        return f"{self.path}: internal error{where}: {self.message}"

@@ -1,0 +1,624 @@
+"""One post: its bytes, text, front matter, Markdown tokens and HTML elements.
+
+Everything is computed lazily and at most once, so a rule that reads only the front
+matter never pays for the Markdown parse. Positions are character offsets into
+:attr:`Post.text`, which is the file's bytes decoded as UTF-8 with undecodable
+bytes kept as lone surrogates (``surrogateescape``): encoding the text back gives
+the original bytes exactly, so an edit never changes a byte it does not touch.
+A UTF-8 byte order mark stays in the text as character 0 and is not counted in
+column numbers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from markdown_it.common import html_re
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from ampcheck.config import Site
+
+BOM = "\ufeff"
+
+# Jekyll: a file has front matter when it starts with a line of three dashes; the block
+# ends at the next line of three dashes or three dots (jekyll/document.rb,
+# YAML_FRONT_MATTER_REGEXP). Trailing blanks are allowed on both delimiter lines.
+_FM_OPEN_RE = re.compile(r"---[ \t]*(\r?\n)")
+_FM_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+
+# HTML tag grammar of CommonMark 0.31, section 6.6 (as markdown-it-py spells it), with
+# groups so that every attribute gets its own span.
+_OPEN_TAG_RE = re.compile(
+    r"<(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?P<attrs>" + html_re.attribute + r"*)\s*(?P<slash>/?)>"
+)
+_CLOSE_TAG_RE = re.compile(r"</(?P<name>[A-Za-z][A-Za-z0-9\-]*)\s*>")
+_ATTR_RE = re.compile(
+    r"\s+(?P<name>" + html_re.attr_name + r")(?:\s*=\s*(?P<value>" + html_re.attr_value + r"))?"
+)
+_COMMENT_RE = re.compile(html_re.comment)
+_OTHER_MARKUP_RE = re.compile(
+    "(?:" + html_re.processing + "|" + html_re.declaration + "|" + html_re.cdata + ")"
+)
+
+# Elements whose content is raw text in HTML (WHATWG HTML, 13.1.2): no tags inside.
+RAW_TEXT_ELEMENTS = frozenset({"script", "style", "textarea", "title"})
+# WHATWG HTML, 13.1.2 "void elements": never have an end tag or children.
+VOID_ELEMENTS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input",
+        "link", "meta", "param", "source", "track", "wbr",
+    }
+)  # fmt: skip
+
+# Liquid (Shopify Liquid and Jekyll): tags {% %} and output {{ }}, with whitespace control.
+_LIQUID_RE = re.compile(
+    r"\{%-?\s*(?P<tag>[A-Za-z_][\w]*)?(?P<markup>.*?)-?%\}|\{\{-?(?P<output>.*?)-?\}\}", re.DOTALL
+)
+# Blocks whose content is not Markdown/HTML for a linter: comments and code.
+_LIQUID_OPAQUE = {"comment": "endcomment", "highlight": "endhighlight"}
+# kramdown inline attribute lists and extensions: {: .class #id key="v"}, {::options ... /}
+_KRAMDOWN_RE = re.compile(r"\{:(?!:)[^}\n]*\}|\{::[a-z]+[^}\n]*/?\}")
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """Why the front matter did not load, and where (offset into ``Post.text``)."""
+
+    message: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpan:
+    """Where a top-level front-matter key and its value stand."""
+
+    key: str
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """The YAML block between the ``---`` lines.
+
+    ``start``: the first ``-`` of the opening line; ``content_start``/``content_end``:
+    the YAML text; ``end``: just after the closing line (where the body starts).
+    ``data`` is the loaded mapping, or ``None`` with ``problem`` saying why.
+    """
+
+    start: int
+    content_start: int
+    content_end: int
+    end: int
+    closed: bool
+    data: dict[str, Any] | None = None
+    problem: YamlProblem | None = None
+    keys: dict[str, KeySpan] = field(default_factory=dict)
+    duplicates: list[KeySpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One attribute of a start tag.
+
+    ``value`` is entity-decoded (``None`` when the attribute has no ``=``);
+    ``value_start``/``value_end`` span the raw value without its quotes.
+    """
+
+    name: str
+    raw_name: str
+    value: str | None
+    raw_value: str | None
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(eq=False, slots=True)
+class Element:
+    """An HTML element found in the post, wherever it stands.
+
+    ``start``..``tag_end`` is the start tag; ``close_start``..``end`` the end tag
+    when there is one (else ``end == tag_end`` for void and self-closed elements, or
+    the end of the text for an element never closed).
+    """
+
+    name: str
+    start: int
+    tag_end: int
+    attributes: tuple[Attribute, ...]
+    self_closing: bool
+    parent: Element | None
+    children: list[Element] = field(default_factory=list)
+    close_start: int | None = None
+    end: int = -1
+    closed: bool = False
+
+    def get(self, name: str) -> Attribute | None:
+        name = name.lower()
+        for attr in self.attributes:
+            if attr.name == name:
+                return attr
+        return None
+
+    def has(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def iter(self) -> Iterator[Element]:
+        """This element and all its descendants, in document order."""
+        stack = [self]
+        while stack:
+            el = stack.pop()
+            yield el
+            stack.extend(reversed(el.children))
+
+    @property
+    def content_end(self) -> int:
+        return self.close_start if self.close_start is not None else self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidTag:
+    """A Liquid tag (``{% name markup %}``) or output (``{{ markup }}``)."""
+
+    start: int
+    end: int
+    name: str | None
+    markup: str
+    is_output: bool
+
+
+@dataclass(slots=True)
+class HtmlDocument:
+    """The HTML of a post: top-level elements, all elements in order, comments."""
+
+    roots: list[Element]
+    elements: list[Element]
+    comments: list[Comment]
+    stray_end_tags: list[tuple[str, int, int]]
+
+    def find_all(self, name: str) -> Iterator[Element]:
+        name = name.lower()
+        return (el for el in self.elements if el.name == name)
+
+
+class Post:
+    """A post read from disk (or given as bytes) with lazily computed views."""
+
+    def __init__(
+        self, path: str, data: bytes, site: Site | None = None, file: Path | None = None
+    ) -> None:
+        #: the path as shown in diagnostics
+        self.path = path
+        self.data = data
+        #: the Jekyll site the post belongs to, when one was found
+        self.site = site
+        #: the file on disk (``None`` for standard input)
+        self.file = file
+
+    @classmethod
+    def from_text(
+        cls, path: str, text: str, site: Site | None = None, file: Path | None = None
+    ) -> Post:
+        return cls(path, text.encode("utf-8", "surrogateescape"), site, file)
+
+    def with_text(self, text: str) -> Post:
+        """A new post for the same file with other text (used between fix passes)."""
+        return Post.from_text(self.path, text, self.site, self.file)
+
+    # -- text and positions -------------------------------------------------
+
+    @cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "surrogateescape")
+
+    @cached_property
+    def has_bom(self) -> bool:
+        return self.text.startswith(BOM)
+
+    @cached_property
+    def first_undecodable(self) -> int | None:
+        """Byte offset of the first byte that is not valid UTF-8, or ``None``."""
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start
+        return None
+
+    @cached_property
+    def newline(self) -> str:
+        """The file's line ending: ``"\\r\\n"`` when most lines end so, else ``"\\n"``."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset; the BOM takes no column."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        col = offset - self.line_starts[line] + 1
+        if line == 0 and self.has_bom and offset > 0:
+            col -= 1
+        return line + 1, col
+
+    def line_offset(self, line: int) -> int:
+        """Offset of the first character of a 1-based line (clamped to the text)."""
+        if line < 1:
+            return 0
+        if line > len(self.line_starts):
+            return len(self.text)
+        start = self.line_starts[line - 1]
+        if line == 1 and self.has_bom:
+            start += 1
+        return start
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a 1-based line, before its line ending."""
+        if line >= len(self.line_starts):
+            end = len(self.text)
+        else:
+            end = self.line_starts[line] - 1
+        if end > 0 and self.text[end - 1 : end] == "\r" and end <= len(self.text):
+            end -= 1
+        return max(end, self.line_offset(line))
+
+    # -- front matter -------------------------------------------------------
+
+    @cached_property
+    def front_matter(self) -> FrontMatter | None:
+        text = self.text
+        start = 1 if self.has_bom else 0
+        opening = _FM_OPEN_RE.match(text, start)
+        if opening is None:
+            return None
+        content_start = opening.end()
+        closing = _FM_CLOSE_RE.search(text, content_start)
+        if closing is None:
+            return FrontMatter(start, content_start, len(text), len(text), closed=False)
+        fm = FrontMatter(start, content_start, closing.start(), closing.end(), closed=True)
+        _load_yaml(fm, text)
+        return fm
+
+    @cached_property
+    def body_start(self) -> int:
+        fm = self.front_matter
+        if fm is not None and fm.closed:
+            return fm.end
+        return 1 if self.has_bom else 0
+
+    @cached_property
+    def body_first_line(self) -> int:
+        return self.position(self.body_start)[0]
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        """The front-matter mapping ({} when absent or invalid)."""
+        fm = self.front_matter
+        return fm.data if fm is not None and fm.data is not None else {}
+
+    # -- Markdown -----------------------------------------------------------
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """markdown-it-py tokens of the body; ``token.map`` lines are 0-based file lines."""
+        from ampcheck._markdown import parse
+
+        first = self.body_first_line - 1
+        tokens = parse(self.text[self.body_start :])
+        if first:
+            for tok in tokens:
+                if tok.map is not None:
+                    tok.map = [tok.map[0] + first, tok.map[1] + first]
+        return tokens
+
+    @cached_property
+    def code_regions(self) -> list[tuple[int, int]]:
+        """Sorted, disjoint spans that are code (fences, indented code, code spans,
+        Liquid ``highlight`` and ``comment`` blocks): no HTML or Markdown in them."""
+        regions: list[tuple[int, int]] = []
+        for tok in self.tokens:
+            if tok.map is None:
+                continue
+            if tok.type in ("fence", "code_block"):
+                regions.append((self.line_offset(tok.map[0] + 1), self.line_offset(tok.map[1] + 1)))
+            elif tok.type == "inline" and "`" in tok.content:
+                a = self.line_offset(tok.map[0] + 1)
+                b = self.line_offset(tok.map[1] + 1)
+                regions.extend(_code_spans(self.text, a, b))
+        regions.extend(self.liquid_opaque_regions)
+        return _merge(regions)
+
+    def in_code(self, offset: int) -> bool:
+        regions = self.code_regions
+        i = bisect.bisect_right(regions, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and regions[i][0] <= offset < regions[i][1]
+
+    # -- Liquid and kramdown ------------------------------------------------
+
+    @cached_property
+    def _liquid(self) -> tuple[list[LiquidTag], list[tuple[int, int]]]:
+        tags: list[LiquidTag] = []
+        opaque: list[tuple[int, int]] = []
+        text = self.text
+        pos = self.body_start
+        closing: str | None = None  # inside raw/comment/highlight until this tag
+        opaque_start = 0
+        if "{" not in text:
+            return tags, opaque
+        for m in _LIQUID_RE.finditer(text, pos):
+            name = m.group("tag")
+            if closing is not None:
+                if name == closing:
+                    if closing != "endraw":
+                        opaque.append((opaque_start, m.start()))
+                    closing = None
+                    tags.append(LiquidTag(m.start(), m.end(), name, "", False))
+                continue
+            if m.group("output") is not None:
+                tags.append(LiquidTag(m.start(), m.end(), None, m.group("output").strip(), True))
+                continue
+            tags.append(LiquidTag(m.start(), m.end(), name, (m.group("markup") or "").strip(), False))
+            if name == "raw":
+                closing = "endraw"
+            elif name in _LIQUID_OPAQUE:
+                closing = _LIQUID_OPAQUE[name]
+                opaque_start = m.end()
+        if closing is not None and closing != "endraw":
+            opaque.append((opaque_start, len(text)))
+        return tags, opaque
+
+    @property
+    def liquid_tags(self) -> list[LiquidTag]:
+        return self._liquid[0]
+
+    @property
+    def liquid_opaque_regions(self) -> list[tuple[int, int]]:
+        return self._liquid[1]
+
+    @cached_property
+    def kramdown_attribute_lists(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _KRAMDOWN_RE.finditer(self.text, self.body_start)]
+
+    # -- HTML ---------------------------------------------------------------
+
+    @cached_property
+    def html(self) -> HtmlDocument:
+        return _scan_html(self)
+
+
+def _load_yaml(fm: FrontMatter, text: str) -> None:
+    """Load the front matter with PyYAML's safe loader, keeping key positions."""
+    source = text[fm.content_start : fm.content_end]
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    starts: list[int] | None = None
+
+    def offset(mark: Any) -> int:
+        nonlocal starts
+        if starts is None:
+            starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        line = min(mark.line, len(starts) - 1)
+        return fm.content_start + min(starts[line] + mark.column, len(source))
+
+    loader = loader_cls(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = offset(mark) if mark is not None else fm.content_start
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        fm.problem = YamlProblem(problem or "invalid YAML", where)
+        return
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        fm.problem = YamlProblem(f"invalid YAML: {exc}", fm.content_start)
+        return
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        fm.problem = YamlProblem(f"front matter is a {kind}, not a mapping", fm.content_start)
+        return
+    fm.data = data
+    if isinstance(node, yaml.MappingNode):
+        # YAML keeps the last value of a repeated key: ``keys`` holds the occurrence
+        # that counts, ``duplicates`` the earlier ones it overrides.
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            span = KeySpan(
+                key_node.value,
+                offset(key_node.start_mark),
+                offset(key_node.end_mark),
+                offset(value_node.start_mark),
+                offset(value_node.end_mark),
+            )
+            earlier = fm.keys.get(key_node.value)
+            if earlier is not None:
+                fm.duplicates.append(earlier)
+            fm.keys[key_node.value] = span
+
+
+def _code_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Code spans (CommonMark 6.1) between two offsets: a run of n backticks up to the
+    next run of exactly n backticks; an unmatched run is literal text."""
+    runs = list(re.finditer(r"`+", text[start:end]))
+    i = 0
+    while i < len(runs):
+        opener = runs[i]
+        if opener.start() > 0 and text[start + opener.start() - 1] == "\\":
+            # an escaped backtick is literal
+            i += 1
+            continue
+        n = len(opener.group())
+        for j in range(i + 1, len(runs)):
+            if len(runs[j].group()) == n:
+                yield (start + opener.start(), start + runs[j].end())
+                i = j + 1
+                break
+        else:
+            i += 1
+
+
+def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(regions):
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _attributes(raw: str, base: int) -> tuple[Attribute, ...]:
+    attrs: list[Attribute] = []
+    for m in _ATTR_RE.finditer(raw):
+        raw_value = m.group("value")
+        if raw_value is None:
+            value = None
+            v_start = v_end = base + m.end()
+        else:
+            v_start = base + m.start("value")
+            v_end = base + m.end("value")
+            if raw_value[:1] in ("'", '"'):
+                raw_value = raw_value[1:-1]
+                v_start += 1
+                v_end -= 1
+            value = html.unescape(raw_value)
+        attrs.append(
+            Attribute(
+                name=m.group("name").lower(),
+                raw_name=m.group("name"),
+                value=value,
+                raw_value=raw_value,
+                start=base + m.start("name"),
+                end=base + m.end(),
+                value_start=v_start,
+                value_end=v_end,
+            )
+        )
+    return tuple(attrs)
+
+
+def _scan_html(post: Post) -> HtmlDocument:
+    """Find every HTML element, end tag and comment outside code, wherever it stands
+    (HTML blocks, inline HTML in paragraphs, list items), and nest them."""
+    text = post.text
+    roots: list[Element] = []
+    elements: list[Element] = []
+    comments: list[Comment] = []
+    stray: list[tuple[str, int, int]] = []
+    stack: list[Element] = []
+    if "<" not in text:
+        return HtmlDocument(roots, elements, comments, stray)
+    regions = post.code_regions
+    region_i = 0
+    pos = post.body_start
+    n = len(text)
+    while True:
+        lt = text.find("<", pos)
+        if lt == -1:
+            break
+        while region_i < len(regions) and regions[region_i][1] <= lt:
+            region_i += 1
+        if region_i < len(regions) and regions[region_i][0] <= lt:
+            pos = regions[region_i][1]
+            continue
+        nxt = text[lt + 1 : lt + 2]
+        if nxt == "!":
+            cm = _COMMENT_RE.match(text, lt)
+            if cm is not None:
+                body = cm.group()
+                comments.append(Comment(lt, cm.end(), body[4:-3] if len(body) >= 7 else ""))
+                pos = cm.end()
+                continue
+        if nxt in ("!", "?"):
+            om = _OTHER_MARKUP_RE.match(text, lt)
+            pos = om.end() if om is not None else lt + 1
+            continue
+        if nxt == "/":
+            close = _CLOSE_TAG_RE.match(text, lt)
+            if close is None:
+                pos = lt + 1
+                continue
+            _close(stack, stray, close.group("name").lower(), lt, close.end())
+            pos = close.end()
+            continue
+        opened = _OPEN_TAG_RE.match(text, lt)
+        if opened is None:
+            pos = lt + 1
+            continue
+        name = opened.group("name").lower()
+        parent = stack[-1] if stack else None
+        el = Element(
+            name=name,
+            start=lt,
+            tag_end=opened.end(),
+            attributes=_attributes(opened.group("attrs"), opened.start("attrs")),
+            self_closing=bool(opened.group("slash")),
+            parent=parent,
+        )
+        elements.append(el)
+        (parent.children if parent is not None else roots).append(el)
+        pos = opened.end()
+        if name in VOID_ELEMENTS or el.self_closing:
+            el.end = el.tag_end
+            el.closed = True
+        elif name in RAW_TEXT_ELEMENTS:
+            end_tag = re.compile(r"</" + name + r"\s*>", re.IGNORECASE).search(text, pos)
+            if end_tag is None:
+                el.end = n
+            else:
+                el.close_start, el.end, el.closed = end_tag.start(), end_tag.end(), True
+            pos = el.end
+        else:
+            stack.append(el)
+    for unclosed in stack:
+        unclosed.end = n
+    return HtmlDocument(roots, elements, comments, stray)
+
+
+def _close(stack: list[Element], stray: list[tuple[str, int, int]], name: str,
+           start: int, end: int) -> None:
+    """An end tag closes the innermost open element of its name (and any left open
+    inside it); with no such element it is a stray end tag."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth].name == name:
+            for unclosed in stack[depth + 1 :]:
+                unclosed.end = start
+            el = stack[depth]
+            el.close_start, el.end, el.closed = start, end, True
+            del stack[depth:]
+            return
+    stray.append((name, start, end))

@@ -1,0 +1,30 @@
+"""The built-in rules: a plugin like any other, one module per rule."""
+
+from __future__ import annotations
+
+import importlib
+
+from ampcheck.hookspecs import hookimpl
+from ampcheck.rule import Rule
+
+#: module name -> rule class name, in code order
+BUILTIN = {
+    "front_matter_missing": "FrontMatterMissing",
+    "front_matter_invalid": "FrontMatterInvalid",
+    "front_matter_required": "FrontMatterRequired",
+    "front_matter_type": "FrontMatterType",
+    "post_filename": "PostFilename",
+    "post_date_mismatch": "PostDateMismatch",
+    "front_matter_duplicate_key": "FrontMatterDuplicateKey",
+    "layout_unknown": "LayoutUnknown",
+    "not_utf8": "NotUtf8",
+    "byte_order_mark": "ByteOrderMark",
+}
+
+
+@hookimpl
+def ampcheck_register_rules() -> list[type[Rule]]:
+    return [
+        getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+        for module, cls in BUILTIN.items()
+    ]

@@ -1,0 +1,48 @@
+"""FM007: a front-matter key appears twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ampcheck.model import Edit, Fix, FixAvailability, Violation
+from ampcheck.post import KeySpan, Post
+from ampcheck.rule import Rule
+
+
+class FrontMatterDuplicateKey(Rule):
+    code = "FM007"
+    name = "front-matter-duplicate-key"
+    summary = "A front-matter key appears twice; YAML keeps only the last value"
+    fixable = FixAvailability.SOMETIMES
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        fm = post.front_matter
+        if fm is None or fm.data is None:
+            return
+        for dup in fm.duplicates:
+            last = fm.keys[dup.key]
+            line = post.position(last.start)[0]
+            yield Violation(
+                dup.start,
+                dup.end,
+                f"key '{dup.key}' is set again on line {line}: this earlier value is ignored",
+                _removal(post, dup),
+            )
+
+
+def _removal(post: Post, dup: KeySpan) -> Fix | None:
+    """Delete the ignored entry when it fills whole lines: what YAML loads stays the same."""
+    line, col = post.position(dup.start)
+    if post.line_offset(line) != dup.start:
+        return None  # not at the start of its line (flow mapping, or indented)
+    end_line, end_col = post.position(dup.value_end)
+    text = post.text
+    stop = dup.value_end
+    if end_col != 1 or stop == dup.start:
+        # the value ends inside a line: only blanks and a comment may follow it
+        rest_end = post.line_end(end_line)
+        rest = text[stop:rest_end].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        stop = post.line_offset(end_line + 1) if end_line < len(post.line_starts) else len(text)
+    return Fix.safe(f"remove the ignored '{dup.key}' entry", Edit.deletion(dup.start, stop))

@@ -1,0 +1,36 @@
+"""FM008: the layout names no file in the site's _layouts folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ampcheck.model import Violation
+from ampcheck.post import Post
+from ampcheck.rule import Rule
+
+# Jekyll renders a post without a layout when the layout is "none" or null.
+NO_LAYOUT = {"none", "null"}
+
+
+class LayoutUnknown(Rule):
+    code = "FM008"
+    name = "layout-unknown"
+    summary = "The layout names no file in the site's _layouts folder"
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        fm = post.front_matter
+        if post.site is None or fm is None or fm.data is None:
+            return
+        layout = fm.data.get("layout")
+        if not isinstance(layout, str) or layout.strip().lower() in NO_LAYOUT:
+            return
+        known = post.site.layouts()
+        if known is None or layout in known:
+            return
+        span = fm.keys["layout"]
+        listed = ", ".join(sorted(known)) or "none"
+        yield Violation(
+            span.value_start,
+            span.value_end,
+            f"layout '{layout}' is not in {post.site.layouts_dir.name}/ (layouts: {listed})",
+        )

@@ -1,0 +1,40 @@
+"""FM006: the front-matter date is another day than the file name's date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from ampcheck.jekyll import calendar_day, filename_date, in_posts_folder
+from ampcheck.model import Violation
+from ampcheck.post import Post
+from ampcheck.rule import Rule
+
+
+class PostDateMismatch(Rule):
+    code = "FM006"
+    name = "post-date-mismatch"
+    summary = "The front-matter date falls on another day than the file name's date"
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        fm = post.front_matter
+        if fm is None or fm.data is None or "date" not in fm.data:
+            return
+        path = PurePath(post.path)
+        if not in_posts_folder(path):
+            return
+        named = filename_date(path.name)
+        if isinstance(named, str):
+            return
+        timezone = post.site.timezone if post.site is not None else None
+        day = calendar_day(fm.data["date"], timezone)
+        if day is None or day == named:
+            return
+        where = f" in the site's timezone ({timezone})" if timezone else ""
+        span = fm.keys["date"]
+        yield Violation(
+            span.value_start,
+            span.value_end,
+            f"the date falls on {day.isoformat()}{where} but the file name says "
+            f"{named.isoformat()}: the post's URL and order follow the front matter",
+        )

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ampcheck.cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE_BOOK = ROOT / "rules"
+SHARED = ROOT.parent / "shared"
+DSTOTD = SHARED / "corpora" / "dstotd" / "_posts"
+SEED = SHARED / "seed" / "000_0363d0acfd02ef92.txt"
+
+DEFAULT_SITE = {
+    "_config.yml": "timezone: UTC\n",
+    "_layouts/default.html": "{{ content }}\n",
+    "_layouts/post.html": "---\nlayout: default\n---\n{{ content }}\n",
+    "_layouts/page.html": "---\nlayout: default\n---\n{{ content }}\n",
+}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> list[dict[str, object]]:
+        return json.loads(self.out)  # type: ignore[no-any-return]
+
+
+def invoke(*argv: str) -> Result:
+    """Run the command line in-process, capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), stdout=out, stderr=err)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    return invoke
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """A Jekyll site in a temporary folder (the current folder during the test);
+    ``site({"_posts/2020-01-02-a.md": "..."})`` writes files and returns the root."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(files: dict[str, str | bytes] | None = None, *, default: bool = True) -> Path:
+        content: dict[str, str | bytes] = dict(DEFAULT_SITE) if default else {}
+        content.update(files or {})
+        for name, data in content.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_bytes(data.encode("utf-8"))
+        return tmp_path
+
+    return make
