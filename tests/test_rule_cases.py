@@ -105,7 +105,7 @@ def test_case(code: str, case: dict[str, Any], site: Callable[..., Path]) -> Non
     expected = [_at(e) for e in case.get("expect", [])]
     assert expected, "a failing case must say where the rule fires"
     assert [f"{h['line']}:{h['column']}" for h in hits] == [at for at, _ in expected]
-    for hit, (_, message) in zip(hits, expected):
+    for hit, (_, message) in zip(hits, expected, strict=True):
         if message is not None:
             assert message in hit["message"]
 

@@ -14,16 +14,24 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ampcheck import __version__
 from ampcheck.config import ConfigError, Settings, SiteFinder, find_config, load_settings
 from ampcheck.model import InternalError, Severity
 from ampcheck.registry import ActiveRule, RuleTable
 
+if TYPE_CHECKING:
+    from ampcheck.formatters import Report
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 POST_SUFFIXES = (".md", ".markdown", ".html")
-SKIP_FOLDERS = {"_site", "node_modules", "vendor", "__pycache__", ".jekyll-cache", ".sass-cache"}
+# Folders a search never enters: Jekyll's output, templates and data (not posts), and
+# other tools' folders.
+SKIP_FOLDERS = {
+    "_site", "_layouts", "_includes", "_sass", "_data", "_plugins",
+    "node_modules", "vendor", "__pycache__",
+}  # fmt: skip
 
 
 def _comma_list(value: str) -> list[str]:
@@ -59,21 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
         sel.add_argument(flag, type=_comma_list, action="extend", metavar="RULES", help=text)
     out = p.add_argument_group("output")
     out.add_argument(
-        "--format", metavar="NAME", help="text, json or github (default: text, "
-        "github inside GitHub Actions)"
+        "--format",
+        metavar="NAME",
+        help="text, json or github (default: text, github inside GitHub Actions)",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
-    out.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when problems are found"
-    )
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
     info = p.add_argument_group("information")
     info.add_argument("--explain", metavar="RULE", help="print a rule's documentation")
-    info.add_argument("--list-rules", action="store_true", help="list every rule")
+    info.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list every rule (with --format markdown: as a Markdown table)",
+    )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
     p.add_argument("--config", metavar="FILE", help="read settings from this file")
-    p.add_argument(
-        "--stdin-filename", metavar="PATH", help="the path standard input stands for"
-    )
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
     return p
 
 
@@ -91,8 +100,9 @@ class Run:
     diffs: int = 0
 
 
-def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
-        stderr: TextIO | None = None) -> int:
+def run(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run ampcheck with ``argv``; return the exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -125,7 +135,7 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         stderr.write(f"ampcheck: error: {message}\n")
 
     if args.list_rules:
-        stdout.write(rule_list(table))
+        stdout.write(rule_table(table) if args.format == "markdown" else rule_list(table))
         return EXIT_ERROR if failed_plugins else EXIT_OK
     if args.explain:
         return _explain(table, args.explain, stdout, stderr)
@@ -202,6 +212,21 @@ def rule_list(table: RuleTable) -> str:
     )
 
 
+def rule_table(table: RuleTable) -> str:
+    """The rule list as a Markdown table (``--list-rules --format markdown``)."""
+    rows = [
+        "| code | name | fixable | default | severity | summary |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in table:
+        default = "on" if r.enabled_by_default else "off"
+        rows.append(
+            f"| {r.code} | `{r.name}` | {r.fixable.value} | {default} | "
+            f"{r.severity.value} | {r.summary} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def _explain(table: RuleTable, key: str, stdout: TextIO, stderr: TextIO) -> int:
     from ampcheck.rulebook import rule_doc
 
@@ -246,8 +271,10 @@ def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
 def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and d not in SKIP_FOLDERS
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIP_FOLDERS
             and not _excluded(Path(folder, d), exclude)
         )
         for name in sorted(files):
@@ -261,9 +288,7 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
     posix = path.as_posix()
     if posix.startswith("./"):
         posix = posix[2:]
-    return any(
-        fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) for pat in patterns
-    )
+    return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) for pat in patterns)
 
 
 def _check_file(state: Run, report: Report, shown: str, file: Path | None) -> None:
@@ -301,7 +326,13 @@ def _check_file(state: Run, report: Report, shown: str, file: Path | None) -> No
     report.diagnostics.extend(outcome.remaining.diagnostics)
     report.fixed += len(outcome.applied)
     if file is None:
-        state.stdout.buffer.write(encode(outcome.post))  # type: ignore[attr-defined]
+        state.stdout.flush()
+        buffer = getattr(state.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(encode(outcome.post))
+            buffer.flush()
+        else:  # a text stream (tests): the same bytes, as text
+            state.stdout.write(outcome.post.text)
         return
     if outcome.changed:
         try:
@@ -310,4 +341,3 @@ def _check_file(state: Run, report: Report, shown: str, file: Path | None) -> No
             report.errors.append(
                 InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
             )
-

@@ -158,7 +158,9 @@ class Site:
         for entry in raw:
             if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
                 continue
-            scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+            scope = entry.get("scope")
+            if not isinstance(scope, dict):
+                scope = {}
             path = scope.get("path", "")
             kind = scope.get("type")
             scopes.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import stat
@@ -68,7 +69,8 @@ def fix_post(post: Post, rules: Sequence[ActiveRule], *, unsafe: bool = False) -
     if refusal is not None:
         err = InternalError(post.path, f"fix refused, nothing was written: {refusal}")
         before = lint(original, rules)
-        return FixOutcome(original, [], LintResult(before.diagnostics, [*before.errors, err]), refusal)
+        remaining = LintResult(before.diagnostics, [*before.errors, err])
+        return FixOutcome(original, [], remaining, refusal)
     return FixOutcome(current, applied, result)
 
 
@@ -122,9 +124,9 @@ def safety_check(before: Post, after: Post) -> str | None:
     changed lines must be the same block, at the same place, as before.
     """
     fm_before, fm_after = before.front_matter, after.front_matter
-    if fm_before is not None and fm_before.data is not None:
-        if fm_after is None or fm_after.data is None:
-            return "the front matter would no longer load"
+    loaded_before = fm_before is not None and fm_before.data is not None
+    if loaded_before and (fm_after is None or fm_after.data is None):
+        return "the front matter would no longer load"
     if _html_damage(after) > _html_damage(before):
         return "the HTML would gain unclosed elements or stray end tags"
     return _blocks_changed(before, after)
@@ -178,8 +180,8 @@ def unified_diff(path: str, before: str, after: str) -> str:
         difflib.unified_diff(
             before.splitlines(keepends=True),
             after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
+            fromfile=f"a/{path.lstrip('/')}",
+            tofile=f"b/{path.lstrip('/')}",
         )
     )
 
@@ -197,8 +199,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

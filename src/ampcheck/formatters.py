@@ -81,7 +81,8 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
 
 
 def format_json(report: Report, out: TextIO) -> None:
-    json.dump([diagnostic_to_dict(d) for d in report.diagnostics], out, indent=2, ensure_ascii=False)
+    rows = [diagnostic_to_dict(d) for d in report.diagnostics]
+    json.dump(rows, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 

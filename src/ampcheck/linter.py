@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ def _check_violation(v: object, size: int) -> str | None:
         edits = sorted(v.fix.edits, key=lambda e: (e.start, e.end))
         if not edits:
             return "a fix with no edits"
-        for a, b in zip(edits, edits[1:]):
+        for a, b in itertools.pairwise(edits):
             if b.start < a.end:
                 return f"a fix with overlapping edits ({a.start}..{a.end}, {b.start}..{b.end})"
         for e in edits:

@@ -283,11 +283,8 @@ class Post:
 
     def line_end(self, line: int) -> int:
         """Offset of the end of a 1-based line, before its line ending."""
-        if line >= len(self.line_starts):
-            end = len(self.text)
-        else:
-            end = self.line_starts[line] - 1
-        if end > 0 and self.text[end - 1 : end] == "\r" and end <= len(self.text):
+        end = len(self.text) if line >= len(self.line_starts) else self.line_starts[line] - 1
+        if end > 0 and self.text[end - 1] == "\r":
             end -= 1
         return max(end, self.line_offset(line))
 
@@ -386,7 +383,8 @@ class Post:
             if m.group("output") is not None:
                 tags.append(LiquidTag(m.start(), m.end(), None, m.group("output").strip(), True))
                 continue
-            tags.append(LiquidTag(m.start(), m.end(), name, (m.group("markup") or "").strip(), False))
+            markup = (m.group("markup") or "").strip()
+            tags.append(LiquidTag(m.start(), m.end(), name, markup, False))
             if name == "raw":
                 closing = "endraw"
             elif name in _LIQUID_OPAQUE:
@@ -425,8 +423,8 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         nonlocal starts
         if starts is None:
             starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        line = min(mark.line, len(starts) - 1)
-        return fm.content_start + min(starts[line] + mark.column, len(source))
+        line = min(int(mark.line), len(starts) - 1)
+        return fm.content_start + min(starts[line] + int(mark.column), len(source))
 
     loader = loader_cls(source)
     try:
@@ -435,8 +433,15 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = offset(mark) if mark is not None else fm.content_start
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        fm.problem = YamlProblem(problem or "invalid YAML", where)
+        problem = str(exc.problem or "invalid YAML")
+        if exc.context:
+            problem = f"{problem} ({exc.context}"
+            ctx = exc.context_mark
+            if ctx is not None and ctx is not mark:
+                line = text.count("\n", 0, offset(ctx)) + 1
+                problem += f" that starts on line {line}"
+            problem += ")"
+        fm.problem = YamlProblem(problem, where)
         return
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         fm.problem = YamlProblem(f"invalid YAML: {exc}", fm.content_start)
@@ -609,8 +614,9 @@ def _scan_html(post: Post) -> HtmlDocument:
     return HtmlDocument(roots, elements, comments, stray)
 
 
-def _close(stack: list[Element], stray: list[tuple[str, int, int]], name: str,
-           start: int, end: int) -> None:
+def _close(
+    stack: list[Element], stray: list[tuple[str, int, int]], name: str, start: int, end: int
+) -> None:
     """An end tag closes the innermost open element of its name (and any left open
     inside it); with no such element it is a stray end tag."""
     for depth in range(len(stack) - 1, -1, -1):

@@ -52,8 +52,7 @@ class RuleTable:
                 other = table.get(key)
                 if other is not None and other is not rule:
                     raise ConfigError(
-                        f"rule {key} is registered twice "
-                        f"({_origin(other)} and {_origin(rule)})"
+                        f"rule {key} is registered twice ({_origin(other)} and {_origin(rule)})"
                     )
                 table[key] = rule
 
@@ -105,10 +104,10 @@ class RuleTable:
                 chosen.pop(rule.code, None)
         settings: dict[str, dict[str, Any]] = {}
         for key, table in (rule_settings or {}).items():
-            rule = self.lookup(key)
-            if rule is None:
+            named = self.lookup(key)
+            if named is None:
                 raise ConfigError(f"unknown rule {key!r} in rule settings")
-            settings.setdefault(rule.code, {}).update(table)
+            settings.setdefault(named.code, {}).update(table)
         if required_fields is not None:
             settings.setdefault("FM003", {}).setdefault("fields", list(required_fields))
         active: list[ActiveRule] = []

@@ -99,9 +99,7 @@ class Rule:
     def option_defaults(cls) -> dict[str, Any]:
         """The options and their default values, keys in kebab-case."""
         opts = cls.Options()
-        return {
-            f.name.replace("_", "-"): getattr(opts, f.name) for f in dataclasses.fields(opts)
-        }
+        return {f.name.replace("_", "-"): getattr(opts, f.name) for f in dataclasses.fields(opts)}
 
 
 def _coerce(where: str, value: Any, hint: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ampcheck.model import Edit, Fix, FixAvailability, Violation
+from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
@@ -13,6 +13,7 @@ class ByteOrderMark(Rule):
     code = "EN005"
     name = "byte-order-mark"
     summary = "The file starts with a UTF-8 byte order mark"
+    severity = Severity.WARNING
     fixable = FixAvailability.ALWAYS
 
     def check(self, post: Post) -> Iterator[Violation]:

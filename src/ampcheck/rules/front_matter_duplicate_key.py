@@ -32,7 +32,7 @@ class FrontMatterDuplicateKey(Rule):
 
 def _removal(post: Post, dup: KeySpan) -> Fix | None:
     """Delete the ignored entry when it fills whole lines: what YAML loads stays the same."""
-    line, col = post.position(dup.start)
+    line = post.position(dup.start)[0]
     if post.line_offset(line) != dup.start:
         return None  # not at the start of its line (flow mapping, or indented)
     end_line, end_col = post.position(dup.value_end)
