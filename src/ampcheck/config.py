@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import fnmatch
 import sys
+from datetime import tzinfo
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,12 +144,28 @@ class Site:
         return bool(self.config.get("theme") or self.config.get("remote_theme"))
 
     def layouts(self) -> set[str] | None:
-        """Names of the site's layouts, or ``None`` when they cannot be known
-        (no layouts folder, or a gem/remote theme may supply layouts)."""
+        """Names of the site's layouts (``post``, ``amp/post``), or ``None`` when they
+        cannot be known (no layouts folder, or a gem/remote theme may supply layouts)."""
         folder = self.layouts_dir
         if self.has_theme or not folder.is_dir():
             return None
-        return {p.stem for p in folder.iterdir() if p.is_file()}
+        names = set()
+        for path in folder.rglob("*.*"):
+            rel = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                names.add(rel.with_suffix("").as_posix())
+        return names
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The ``timezone`` as a time zone, or ``None`` when unset or unknown."""
+        name = self.timezone
+        if name is None:
+            return None
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
     @property
     def defaults(self) -> list[DefaultsScope]:

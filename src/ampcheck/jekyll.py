@@ -59,18 +59,13 @@ def parse_date(value: str) -> dt.datetime | dt.date | None:
         return None
 
 
-def calendar_day(value: object, timezone: str | None) -> dt.date | None:
-    """The day a front-matter ``date`` falls on in the site's timezone."""
+def calendar_day(value: object, zone: dt.tzinfo | None) -> dt.date | None:
+    """The day a front-matter ``date`` falls on in the site's time zone."""
     if isinstance(value, str):
         value = parse_date(value)
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and timezone:
-            try:
-                from zoneinfo import ZoneInfo
-
-                value = value.astimezone(ZoneInfo(timezone))
-            except (KeyError, ValueError, OSError):
-                pass
+        if value.tzinfo is not None and zone is not None:
+            value = value.astimezone(zone)
         return value.date()
     if isinstance(value, dt.date):
         return value

@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from markdown_it.common import html_re
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ampcheck.config import Site
 
 BOM = "\ufeff"
+T = TypeVar("T")
 
 # Jekyll: a file has front matter when it starts with a line of three dashes; the block
 # ends at the next line of three dashes or three dots (jekyll/document.rb,
@@ -46,6 +47,7 @@ _ATTR_RE = re.compile(
     r"\s+(?P<name>" + html_re.attr_name + r")(?:\s*=\s*(?P<value>" + html_re.attr_value + r"))?"
 )
 _COMMENT_RE = re.compile(html_re.comment)
+_SURROGATES_RE = re.compile("[\udc80-\udcff]")
 _OTHER_MARKUP_RE = re.compile(
     "(?:" + html_re.processing + "|" + html_re.declaration + "|" + html_re.cdata + ")"
 )
@@ -215,6 +217,13 @@ class Post:
         self.site = site
         #: the file on disk (``None`` for standard input)
         self.file = file
+
+    def memo(self, key: str, compute: Callable[[Post], T]) -> T:
+        """An analysis several rules share, computed once per post (``compute(post)``)."""
+        cache: dict[str, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]  # type: ignore[no-any-return]
 
     @classmethod
     def from_text(
@@ -415,7 +424,9 @@ class Post:
 
 def _load_yaml(fm: FrontMatter, text: str) -> None:
     """Load the front matter with PyYAML's safe loader, keeping key positions."""
-    source = text[fm.content_start : fm.content_end]
+    # undecodable bytes (lone surrogates) read as U+FFFD: one character each, so
+    # positions stay put, and the YAML still loads
+    source = _SURROGATES_RE.sub("\ufffd", text[fm.content_start : fm.content_end])
     loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     starts: list[int] | None = None
 
@@ -426,8 +437,9 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         line = min(int(mark.line), len(starts) - 1)
         return fm.content_start + min(starts[line] + int(mark.column), len(source))
 
-    loader = loader_cls(source)
+    loader: Any = None
     try:
+        loader = loader_cls(source)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -447,7 +459,8 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         fm.problem = YamlProblem(f"invalid YAML: {exc}", fm.content_start)
         return
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -458,20 +471,30 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     if isinstance(node, yaml.MappingNode):
         # YAML keeps the last value of a repeated key: ``keys`` holds the occurrence
         # that counts, ``duplicates`` the earlier ones it overrides.
+        # Keys compare as YAML loads them: `yes` and `true` are one key, `1` and '1' two.
+        constructor = yaml.SafeLoader("")
+        seen: dict[Any, KeySpan] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
+            try:
+                key = constructor.construct_object(key_node)
+                hash(key)
+            except (yaml.YAMLError, TypeError, ValueError):
+                continue
             span = KeySpan(
-                key_node.value,
+                key if isinstance(key, str) else key_node.value,
                 offset(key_node.start_mark),
                 offset(key_node.end_mark),
                 offset(value_node.start_mark),
                 offset(value_node.end_mark),
             )
-            earlier = fm.keys.get(key_node.value)
+            earlier = seen.get(key)
             if earlier is not None:
                 fm.duplicates.append(earlier)
-            fm.keys[key_node.value] = span
+            seen[key] = span
+            if isinstance(key, str):
+                fm.keys[key] = span
 
 
 def _code_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

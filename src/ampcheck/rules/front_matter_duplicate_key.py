@@ -45,4 +45,12 @@ def _removal(post: Post, dup: KeySpan) -> Fix | None:
         if rest and not rest.startswith("#"):
             return None
         stop = post.line_offset(end_line + 1) if end_line < len(post.line_starts) else len(text)
+    if not _loads_same(post, dup.start, stop):
+        return None  # e.g. the entry defines an anchor that a later alias uses
     return Fix.safe(f"remove the ignored '{dup.key}' entry", Edit.deletion(dup.start, stop))
+
+
+def _loads_same(post: Post, start: int, stop: int) -> bool:
+    """Whether the front matter loads to the same mapping without ``text[start:stop]``."""
+    after = post.with_text(post.text[:start] + post.text[stop:]).front_matter
+    return after is not None and after.data is not None and after.data == post.meta

@@ -8,8 +8,9 @@ from ampcheck.model import Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
-# Jekyll renders a post without a layout when the layout is "none" or null.
-NO_LAYOUT = {"none", "null"}
+# Jekyll renders a post without a layout when the layout is exactly "none", or null
+# (which YAML loads as None, not a string): "None" or a quoted "null" are layout names.
+NO_LAYOUT = "none"
 
 
 class LayoutUnknown(Rule):
@@ -22,15 +23,14 @@ class LayoutUnknown(Rule):
         if post.site is None or fm is None or fm.data is None:
             return
         layout = fm.data.get("layout")
-        if not isinstance(layout, str) or layout.strip().lower() in NO_LAYOUT:
+        if not isinstance(layout, str) or layout == NO_LAYOUT:
             return
         known = post.site.layouts()
         if known is None or layout in known:
             return
         span = fm.keys["layout"]
         listed = ", ".join(sorted(known)) or "none"
-        yield Violation(
-            span.value_start,
-            span.value_end,
-            f"layout '{layout}' is not in {post.site.layouts_dir.name}/ (layouts: {listed})",
-        )
+        message = f"layout '{layout}' is not in {post.site.layouts_dir.name}/ (layouts: {listed})"
+        if layout.strip().lower() in ("none", "null"):
+            message += "; only 'none' in lower case, or an unquoted null, turns the layout off"
+        yield Violation(span.value_start, span.value_end, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -26,11 +27,20 @@ class PostDateMismatch(Rule):
         named = filename_date(path.name)
         if isinstance(named, str):
             return
-        timezone = post.site.timezone if post.site is not None else None
-        day = calendar_day(fm.data["date"], timezone)
+        value = fm.data["date"]
+        # An unquoted YAML timestamp without an offset is UTC (YAML 1.1, and so Jekyll
+        # reads it); a quoted date without one is read in the site's timezone.
+        naive = isinstance(value, dt.datetime) and value.tzinfo is None
+        if naive:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        zone = post.site.zone if post.site is not None else None
+        timezone = post.site.timezone if post.site is not None and zone is not None else None
+        day = calendar_day(value, zone)
         if day is None or day == named:
             return
         where = f" in the site's timezone ({timezone})" if timezone else ""
+        if naive and day != value.date():
+            where += ", as a YAML timestamp without an offset is UTC,"
         span = fm.keys["date"]
         yield Violation(
             span.value_start,
