@@ -139,8 +139,8 @@ def _html_damage(post: Post) -> int:
 
 
 def _blocks_changed(before: Post, after: Post) -> str | None:
-    old_lines = before.text.splitlines(keepends=True)
-    new_lines = after.text.splitlines(keepends=True)
+    old_lines = lines(before.text)
+    new_lines = lines(after.text)
     line_map: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
@@ -161,6 +161,16 @@ def _blocks_changed(before: Post, after: Post) -> str | None:
     return None
 
 
+def lines(text: str) -> list[str]:
+    """Lines with their endings, split at LF only, as Markdown and Post count them
+    (``str.splitlines`` also splits at NEL, FF and other separators)."""
+    parts = text.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
 def _signature(tok: object, line: int) -> tuple[object, ...]:
     return (
         getattr(tok, "type", None),
@@ -178,8 +188,8 @@ def encode(post: Post) -> bytes:
 def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            lines(before),
+            lines(after),
             fromfile=f"a/{path.lstrip('/')}",
             tofile=f"b/{path.lstrip('/')}",
         )

@@ -17,7 +17,10 @@ BUILTIN = {
     "post_date_mismatch": "PostDateMismatch",
     "front_matter_duplicate_key": "FrontMatterDuplicateKey",
     "layout_unknown": "LayoutUnknown",
+    "mojibake": "Mojibake",
     "not_utf8": "NotUtf8",
+    "replacement_character": "ReplacementCharacter",
+    "control_character": "ControlCharacter",
     "byte_order_mark": "ByteOrderMark",
 }
 

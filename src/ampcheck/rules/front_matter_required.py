@@ -41,10 +41,14 @@ class FrontMatterRequired(Rule):
         if post.site is not None and post.file is not None:
             defaults = post.site.defaults_for(post.file)
         for name in self.options.fields:
-            if name in fm.data:
-                if _empty(fm.data[name]) and _empty(defaults.get(name)):
-                    span = fm.keys.get(name)
-                    start, end = (span.start, span.value_end) if span else (fm.start, fm.start + 3)
-                    yield Violation(start, end, f"required field '{name}' is empty")
-            elif _empty(defaults.get(name)):
+            value = fm.data.get(name)
+            # Jekyll merges the front matter over the defaults, keeping a default only
+            # where the front matter's value is null: an explicit "" or [] wins.
+            if value is None and not _empty(defaults.get(name)):
+                continue
+            if name not in fm.data:
                 yield Violation(fm.start, fm.start + 3, f"required field '{name}' is missing")
+            elif _empty(value):
+                span = fm.keys.get(name)
+                start, end = (span.start, span.value_end) if span else (fm.start, fm.start + 3)
+                yield Violation(start, end, f"required field '{name}' is empty")

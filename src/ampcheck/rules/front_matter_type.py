@@ -47,12 +47,21 @@ FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
         return f"a {'list' if isinstance(value, list) else 'mapping'}"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _default(post: Post, key: str) -> Any:
+    """The value the site's ``defaults:`` give ``key`` for this post, if any."""
+    if post.site is None or post.file is None:
+        return None
+    return post.site.defaults_for(post.file).get(key)
 
 
 class FrontMatterType(Rule):
@@ -65,14 +74,21 @@ class FrontMatterType(Rule):
         if fm is None or fm.data is None:
             return
         for key, (ok, expected) in FIELDS.items():
-            if key not in fm.data or fm.data[key] is None:
-                continue  # absent or null: Jekyll treats both as unset
-            value = fm.data[key]
-            if ok(value):
+            if key not in fm.data:
                 continue
+            value = fm.data[key]
+            if value is None:
+                # Jekyll treats a null value as unset, but for 'date': it parses the
+                # empty text and stops the build, unless a default date fills it in.
+                if key != "date" or _default(post, "date") is not None:
+                    continue
+            elif ok(value):
+                continue
+            shown = _shown(value)
+            if ok is _strings and isinstance(value, list):
+                item = next(v for v in value if not isinstance(v, str))
+                shown = f"a list holding {_shown(item)}"
             span = fm.keys[key]
             yield Violation(
-                span.value_start,
-                span.value_end,
-                f"'{key}' must be {expected}, not {_shown(value)}",
+                span.value_start, span.value_end, f"'{key}' must be {expected}, not {shown}"
             )

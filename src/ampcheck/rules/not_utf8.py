@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ampcheck.model import Violation
+from ampcheck.encoding import LEGACY_NAMES, guess_legacy, undecodable_runs
+from ampcheck.model import Applicability, Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
@@ -13,18 +14,46 @@ class NotUtf8(Rule):
     code = "EN002"
     name = "not-utf8"
     summary = "The file is not valid UTF-8"
+    fixable = FixAvailability.ALWAYS
 
     def check(self, post: Post) -> Iterator[Violation]:
         bad = post.first_undecodable
         if bad is None:
             return
-        # undecodable bytes are lone surrogates U+DC80..U+DCFF in the text
-        at = next(i for i, ch in enumerate(post.text) if "\udc80" <= ch <= "\udcff")
-        count = sum(1 for ch in post.text if "\udc80" <= ch <= "\udcff")
-        more = f" ({count} undecodable bytes in all)" if count > 1 else ""
+        runs = list(undecodable_runs(post.text))
+        first = runs[0][0]
+        count = sum(end - start for start, end, _ in runs)
+        where = f"not UTF-8: byte 0x{post.data[bad]:02X} at byte offset {bad} cannot be decoded"
+        if count > 1:
+            where += f" ({count} undecodable bytes in all)"
+        guess = guess_legacy(post.data)
+        if guess.encoding == "utf-16":
+            text = post.data.decode("utf-16")
+            yield Violation(
+                first,
+                first + 1,
+                "not UTF-8: the file is UTF-16 (it starts with a UTF-16 byte order mark)",
+                Fix.safe("transcode from UTF-16 to UTF-8", Edit(0, len(post.text), text)),
+            )
+            return
+        if any("\x80" <= ch and not "\udc80" <= ch <= "\udcff" for ch in post.text):
+            # valid UTF-8 beside undecodable bytes: only those bytes are legacy text
+            guess = guess_legacy(b" ".join(data for _, _, data in runs))
+            label = LEGACY_NAMES[guess.encoding]
+            message = f"{where}; those bytes look like {label} in a file that is otherwise UTF-8"
+            applicability = Applicability.UNSAFE
+        elif guess.certain:
+            label = LEGACY_NAMES[guess.encoding]
+            message = f"{where}; the file is {label}"
+            applicability = Applicability.SAFE
+        else:
+            label = LEGACY_NAMES[guess.encoding]
+            message = f"{where}; the file is most likely {label} (other code pages read too)"
+            applicability = Applicability.UNSAFE
+        edits = [Edit(start, end, data.decode(guess.encoding)) for start, end, data in runs]
         yield Violation(
-            at,
-            at + 1,
-            f"not valid UTF-8: byte 0x{post.data[bad]:02X} at byte offset {bad} "
-            f"cannot be decoded{more}",
+            first,
+            first + 1,
+            message,
+            Fix(tuple(edits), applicability, f"transcode from {label} to UTF-8"),
         )

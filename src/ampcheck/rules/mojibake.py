@@ -1,0 +1,41 @@
+"""EN001: UTF-8 text that was decoded as Mac Roman, Windows-1252 or Latin-1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ampcheck.encoding import Repair, find_mojibake
+from ampcheck.model import Edit, Fix, FixAvailability, Violation
+from ampcheck.post import Post
+from ampcheck.rule import Rule
+
+
+def mojibake(post: Post) -> list[Repair]:
+    """The post's damaged spans (shared with EN004, which leaves them to this rule)."""
+    return post.memo("mojibake", lambda p: find_mojibake(p.text))
+
+
+def shown(text: str) -> str:
+    """Text for a message: invisible characters as escapes, long text shortened."""
+    out = "".join(
+        ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+    return out if len(out) <= 60 else out[:57] + "..."
+
+
+class Mojibake(Rule):
+    code = "EN001"
+    name = "mojibake"
+    summary = "UTF-8 text decoded as Mac Roman, Windows-1252 or Latin-1 (mojibake)"
+    fixable = FixAvailability.ALWAYS
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        for r in mojibake(post):
+            yield Violation(
+                r.start,
+                r.end,
+                f"mojibake: '{shown(r.original)}' is '{shown(r.repaired)}' "
+                f"decoded as {r.codec}",
+                Fix.safe(f"restore '{shown(r.repaired)}'", Edit(r.start, r.end, r.repaired)),
+            )
