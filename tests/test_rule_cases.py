@@ -141,8 +141,20 @@ def _doc(code: str) -> str:
 
 
 def _sections(text: str) -> dict[str, str]:
-    parts = re.split(r"^## +(.+?)\s*$", text, flags=re.MULTILINE)
-    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    """The document's ``## `` sections; a ``##`` line inside a code fence is code."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        marker = re.match(r"^(`{3,}|~{3,})", line)
+        if marker and (fence is None or marker.group(1).startswith(fence)):
+            fence = None if fence is not None else marker.group(1)
+        heading = re.match(r"^## +(.+?)\s*$", line) if fence is None else None
+        if heading:
+            current = sections.setdefault(heading.group(1), [])
+        else:
+            current.append(line)
+    return {name: "".join(body) for name, body in sections.items()}
 
 
 ALL_RULES = [pytest.param(rule, id=rule.code) for rule in TABLE]
@@ -159,6 +171,8 @@ def test_every_rule_has_doc_and_cases(rule: Any) -> None:
         assert name in sections, f"{rule.code}.md has no '## {name}'"
     if rule.fixable.value != "none":
         assert "Fix safety" in sections, f"{rule.code} is fixable but has no '## Fix safety'"
+    for name in ("Example", "Use instead"):
+        assert "```" in sections[name], f"{rule.code}.md: '## {name}' shows no example"
     options = rule.option_defaults()
     if options:
         assert "Options" in sections

@@ -202,23 +202,24 @@ class Site:
         rel = self.relative(file)
         if rel is None:
             return {}
-        values: dict[str, Any] = {}
         kind = _document_type(rel)
-        for scope in self.defaults:
-            if scope.type is not None and scope.type != kind:
-                continue
-            if not _scope_matches(scope.path, rel):
-                continue
+        matching = [
+            scope
+            for scope in self.defaults
+            if (scope.type is None or scope.type == kind) and _scope_matches(scope.path, rel)
+        ]
+        # the more specific scope wins: a longer path, then one that names a type
+        matching.sort(key=lambda scope: (len(scope.path.strip("/")), scope.type is not None))
+        values: dict[str, Any] = {}
+        for scope in matching:
             values.update(scope.values)
         return values
 
 
 def _document_type(rel: PurePosixPath) -> str:
     parts = rel.parts[:-1]
-    if "_posts" in parts:
-        return "posts"
-    if "_drafts" in parts:
-        return "drafts"
+    if "_posts" in parts or "_drafts" in parts:
+        return "posts"  # drafts are posts to Jekyll's defaults
     for part in parts:
         if part.startswith("_") and len(part) > 1:
             return part[1:]
@@ -226,6 +227,7 @@ def _document_type(rel: PurePosixPath) -> str:
 
 
 def _scope_matches(scope_path: str, rel: PurePosixPath) -> bool:
+    """Jekyll's scope paths: a glob, or a plain prefix of the relative path."""
     scope_path = scope_path.strip("/")
     if not scope_path:
         return True
@@ -233,8 +235,7 @@ def _scope_matches(scope_path: str, rel: PurePosixPath) -> bool:
         return fnmatch.fnmatchcase(str(rel), scope_path) or any(
             fnmatch.fnmatchcase(str(parent), scope_path) for parent in rel.parents
         )
-    rel_s = str(rel)
-    return rel_s == scope_path or rel_s.startswith(scope_path + "/")
+    return str(rel).startswith(scope_path)
 
 
 class SiteFinder:

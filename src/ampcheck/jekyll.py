@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-# Jekyll's post names: YYYY-MM-DD-slug.ext (jekyll/document.rb, DATE_FILENAME_MATCHER)
-POST_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.([A-Za-z0-9]+)$")
+if TYPE_CHECKING:
+    from ampcheck.post import Post
+
+# The names Jekyll reads from _posts (jekyll/document.rb, DATE_FILENAME_MATCHER): a 2-4
+# digit year, a 1-2 digit month and day, a title and an extension. Any other file in
+# _posts is skipped without a message.
+POST_NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-[^/]*\.[^.]+$")
+# Names Jekyll ignores on purpose (EntryFilter: special and backup files).
+IGNORED_NAME_RE = re.compile(r"^[._#~]|~$")
 # The date forms Jekyll documents for front matter: YYYY-MM-DD HH:MM:SS +/-TTTT, with
 # the time and the offset optional.
 DATE_RE = re.compile(
@@ -15,6 +23,12 @@ DATE_RE = re.compile(
     r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
     r"(?:\s*(Z|[+-]\d{2}:?\d{2}))?)?\s*$"
 )
+
+
+def post_path(post: Post) -> PurePath:
+    """The post's path as Jekyll sees it: resolved when it is a file on disk, so that
+    ``cd _posts && ampcheck a.md`` still knows the post is in ``_posts``."""
+    return post.file.resolve() if post.file is not None else PurePath(post.path)
 
 
 def in_posts_folder(path: PurePath) -> bool:
@@ -26,11 +40,20 @@ def filename_date(name: str) -> dt.date | str:
     m = POST_NAME_RE.match(name)
     if m is None:
         return "is not named YYYY-MM-DD-title.EXT"
-    year, month, day = (int(g) for g in m.groups()[:3])
+    if not is_calendar_date(*(int(g) for g in m.groups())):
+        return f"names {'-'.join(m.groups())}, which is not a calendar date"
+    year, month, day = (int(g) for g in m.groups())
+    return dt.date(year if year >= 100 else 2000 + year, month, day)
+
+
+def is_calendar_date(year: int, month: int, day: int) -> bool:
     try:
-        return dt.date(year, month, day)
+        # shifted by whole 400-year cycles, which keeps leap years, so that the years
+        # 0 to 99 (and 2-digit years) fit Python's calendar
+        dt.date(2000 + year % 400, month, day)
     except ValueError:
-        return f"names {m.group(1)}-{m.group(2)}-{m.group(3)}, which is not a calendar date"
+        return False
+    return True
 
 
 def parse_date(value: str) -> dt.datetime | dt.date | None:

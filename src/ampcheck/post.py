@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -422,12 +422,39 @@ class Post:
         return _scan_html(self)
 
 
+_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+
+
+@lru_cache(maxsize=1)
+def _loader_class() -> Any:
+    """PyYAML's safe loader (the C one when PyYAML has it), remembering the node it
+    is building so that an error there has a place, and reading an impossible
+    timestamp (``2018-02-30``) as text, as Jekyll's YAML reader does."""
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        building: Any = None
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            self.building = node
+            return super().construct_object(node, deep)
+
+    def timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return Loader
+
+
 def _load_yaml(fm: FrontMatter, text: str) -> None:
     """Load the front matter with PyYAML's safe loader, keeping key positions."""
     # undecodable bytes (lone surrogates) read as U+FFFD: one character each, so
     # positions stay put, and the YAML still loads
     source = _SURROGATES_RE.sub("\ufffd", text[fm.content_start : fm.content_end])
-    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_cls = _loader_class()
     starts: list[int] | None = None
 
     def offset(mark: Any) -> int:
@@ -444,6 +471,8 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in str(exc.problem) and exc.context_mark is not None:
+            mark = exc.context_mark  # an unclosed quote or bracket: where it opens
         where = offset(mark) if mark is not None else fm.content_start
         problem = str(exc.problem or "invalid YAML")
         if exc.context:
@@ -456,7 +485,10 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         fm.problem = YamlProblem(problem, where)
         return
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        fm.problem = YamlProblem(f"invalid YAML: {exc}", fm.content_start)
+        # raised while building a value: point at the value being built
+        node_at = getattr(loader, "building", None)
+        where = offset(node_at.start_mark) if node_at is not None else fm.content_start
+        fm.problem = YamlProblem(f"invalid YAML: {exc}", where)
         return
     finally:
         if loader is not None:
@@ -464,8 +496,8 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        kind = type(data).__name__
-        fm.problem = YamlProblem(f"front matter is a {kind}, not a mapping", fm.content_start)
+        kind = _KINDS.get(type(data), "a single value")
+        fm.problem = YamlProblem(f"the front matter is {kind}, not a mapping", fm.content_start)
         return
     fm.data = data
     if isinstance(node, yaml.MappingNode):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import PurePath
 
-from ampcheck.jekyll import calendar_day, filename_date, in_posts_folder
+from ampcheck.jekyll import calendar_day, filename_date, in_posts_folder, post_path
 from ampcheck.model import Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -21,7 +20,7 @@ class PostDateMismatch(Rule):
         fm = post.front_matter
         if fm is None or fm.data is None or "date" not in fm.data:
             return
-        path = PurePath(post.path)
+        path = post_path(post)
         if not in_posts_folder(path):
             return
         named = filename_date(path.name)
