@@ -22,6 +22,11 @@ BUILTIN = {
     "replacement_character": "ReplacementCharacter",
     "control_character": "ControlCharacter",
     "byte_order_mark": "ByteOrderMark",
+    "heading_increment": "HeadingIncrement",
+    "heading_single_h1": "HeadingSingleH1",
+    "heading_empty": "HeadingEmpty",
+    "heading_duplicate": "HeadingDuplicate",
+    "heading_trailing_punctuation": "HeadingTrailingPunctuation",
 }
 
 
