@@ -1,4 +1,9 @@
-"""The shared markdown-it-py parser (created on first use)."""
+"""The shared markdown-it-py parsers (created on first use).
+
+Posts are parsed at block level only: inline parsing is most of markdown-it's work
+and few rules need it, so a rule asks for the inline tokens of the blocks it reads
+(:meth:`ampcheck.post.Post.inline_children`).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,31 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
+def _commonmark() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # kramdown, Jekyll's default, reads tables and strikethrough like GFM does.
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    md = _commonmark()
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
+
+
+@lru_cache(maxsize=1)
+def inline_parser() -> MarkdownIt:
+    return _commonmark()
+
+
 def parse(text: str) -> list[Token]:
-    return parser().parse(text)
+    """Block tokens; ``inline`` tokens keep their source in ``content``, no children."""
+    return block_parser().parse(text)
+
+
+def parse_inline(content: str) -> list[Token]:
+    """The inline tokens of one block's content."""
+    tokens = inline_parser().parseInline(content)
+    return list(tokens[0].children or []) if tokens else []

@@ -128,6 +128,19 @@ class Site:
     root: Path
     config: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None
+    _defaults: dict[Path, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    _fingerprint: str | None = field(default=None, repr=False, compare=False)
+
+    def fingerprint(self) -> str:
+        """What the site contributes to a post's result (for the cache)."""
+        if self._fingerprint is None:
+            import json
+
+            layouts = sorted(self.layouts() or ())
+            self._fingerprint = json.dumps(
+                [str(self.root), self.config, layouts], sort_keys=True, default=str
+            )
+        return self._fingerprint
 
     @property
     def timezone(self) -> str | None:
@@ -199,9 +212,12 @@ class Site:
     def defaults_for(self, file: Path) -> dict[str, Any]:
         """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:
         a path prefix or glob, and a type such as ``posts``)."""
+        cached = self._defaults.get(file)
+        if cached is not None:
+            return cached
         rel = self.relative(file)
         if rel is None:
-            return {}
+            return self._defaults.setdefault(file, {})
         kind = _document_type(rel)
         matching = [
             scope
@@ -213,6 +229,7 @@ class Site:
         values: dict[str, Any] = {}
         for scope in matching:
             values.update(scope.values)
+        self._defaults[file] = values
         return values
 
 

@@ -131,7 +131,7 @@ def _heading(post: Post, tok: Token, inline: Token) -> Heading:
     first, after = tok.map  # 0-based file lines, end exclusive
     level = int(tok.tag[1:])
     content = inline.content
-    children = inline.children or []
+    children = post.inline_children(inline)
     line_start = post.line_offset(first + 1)
     line_end = post.line_end(first + 1)
     line_text = post.text[line_start:line_end]

@@ -73,7 +73,7 @@ def _diagnostic(post: Post, active: ActiveRule, v: Violation) -> Diagnostic:
         end_column=end_col,
         code=active.code,
         name=active.name,
-        severity=active.severity,
+        severity=active.severity if active.configured or v.severity is None else v.severity,
         message=v.message,
         fix=v.fix,
         start=v.start,

@@ -97,12 +97,16 @@ class Violation:
 
     ``start``/``end`` are character offsets into ``Post.text``; ``end`` may equal
     ``start`` for a point (e.g. a missing field reported at the front matter).
+    ``severity``, when set, overrides the rule's default severity for this violation
+    (for a rule whose lesser findings are warnings, set by one of its options); a
+    severity the user configured for the rule wins over it.
     """
 
     start: int
     end: int
     message: str
     fix: Fix | None = None
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,16 +141,27 @@ class Element:
     name: str
     start: int
     tag_end: int
-    attributes: tuple[Attribute, ...]
+    #: the raw attribute text of the start tag and its offset (parsed on first use)
+    raw_attributes: str
+    attributes_at: int
     self_closing: bool
     parent: Element | None
     children: list[Element] = field(default_factory=list)
     close_start: int | None = None
     end: int = -1
     closed: bool = False
+    _attributes: tuple[Attribute, ...] | None = field(default=None, repr=False)
+
+    @property
+    def attributes(self) -> tuple[Attribute, ...]:
+        if self._attributes is None:
+            self._attributes = _attributes(self.raw_attributes, self.attributes_at)
+        return self._attributes
 
     def get(self, name: str) -> Attribute | None:
         name = name.lower()
+        if self._attributes is None and name not in self.raw_attributes.lower():
+            return None  # not there: no need to parse the attributes
         for attr in self.attributes:
             if attr.name == name:
                 return attr
@@ -335,7 +346,8 @@ class Post:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        """markdown-it-py tokens of the body; ``token.map`` lines are 0-based file lines."""
+        """markdown-it-py block tokens of the body; ``token.map`` lines are 0-based file
+        lines. Inline tokens come from :meth:`inline_children`."""
         from ampcheck._markdown import parse
 
         first = self.body_first_line - 1
@@ -345,6 +357,16 @@ class Post:
                 if tok.map is not None:
                     tok.map = [tok.map[0] + first, tok.map[1] + first]
         return tokens
+
+    def inline_children(self, token: Token) -> list[Token]:
+        """The inline tokens of a block's ``inline`` token, parsed on first request."""
+        cache: dict[int, list[Token]] = self.__dict__.setdefault("_inline", {})
+        key = id(token)
+        if key not in cache:
+            from ampcheck._markdown import parse_inline
+
+            cache[key] = parse_inline(token.content)
+        return cache[key]
 
     @cached_property
     def code_regions(self) -> list[tuple[int, int]]:
@@ -432,7 +454,7 @@ def _loader_class() -> Any:
     timestamp (``2018-02-30``) as text, as Jekyll's YAML reader does."""
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):  # type: ignore[misc]
         building: Any = None
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
@@ -645,7 +667,8 @@ def _scan_html(post: Post) -> HtmlDocument:
             name=name,
             start=lt,
             tag_end=opened.end(),
-            attributes=_attributes(opened.group("attrs"), opened.start("attrs")),
+            raw_attributes=opened.group("attrs"),
+            attributes_at=opened.start("attrs"),
             self_closing=bool(opened.group("slash")),
             parent=parent,
         )

@@ -25,6 +25,8 @@ class ActiveRule:
 
     rule: Rule
     severity: Severity
+    #: the severity was set in the configuration: it wins over a violation's own
+    configured: bool = False
 
     @property
     def code(self) -> str:
@@ -125,7 +127,7 @@ class RuleTable:
                 options = rule.parse_options(table)
             except OptionError as exc:
                 raise ConfigError(str(exc)) from None
-            active.append(ActiveRule(rule(options), severity))
+            active.append(ActiveRule(rule(options), severity, "severity" in settings.get(code, {})))
         return active
 
     def _resolve(self, selector: str) -> tuple[list[type[Rule]], bool]:

@@ -27,6 +27,19 @@ BUILTIN = {
     "heading_empty": "HeadingEmpty",
     "heading_duplicate": "HeadingDuplicate",
     "heading_trailing_punctuation": "HeadingTrailingPunctuation",
+    "tweet_id_missing": "TweetIdMissing",
+    "tweet_id_format": "TweetIdFormat",
+    "tweet_id_url_mismatch": "TweetIdUrlMismatch",
+    "tweet_duplicate": "TweetDuplicate",
+    "tweet_date_mismatch": "TweetDateMismatch",
+    "tweet_placeholder_missing": "TweetPlaceholderMissing",
+    "tweet_embed_not_amp": "TweetEmbedNotAmp",
+    "amp_layout": "AmpLayout",
+    "amp_size": "AmpSize",
+    "amp_attribute": "AmpAttribute",
+    "html_not_amp": "HtmlNotAmp",
+    "amp_self_closing": "AmpSelfClosing",
+    "amp_placeholder_misplaced": "AmpPlaceholderMisplaced",
 }
 
 

@@ -1,0 +1,138 @@
+"""Generate a Jekyll ``_posts/`` corpus shaped like a tweets-of-the-day blog.
+
+Each post has front matter, ``##``/``###`` sections and ``<amp-twitter>`` embeds with
+placeholders, like the posts of real blogs of this kind; a few posts carry defects
+(mojibake, a control character in a tweet ID, a missing placeholder, a repeated
+tweet, a skipped heading level). The output depends only on the seed.
+
+Run: ``python bench/corpus.py OUT_DIR --posts 1000 [--seed 1]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+WORDS = (
+    "data model learning deep neural network paper results training dataset python "
+    "analysis visualization chart map trade wars research adversarial examples audio "
+    "video representation graph statistics bayesian inference regression clustering "
+    "language text speech vision transformer benchmark open source library release "
+    "tutorial notebook thread explainer survey study cities rents housing climate "
+    "election voters turnout precinct cartogram interactive simulation gradient "
+    "descent optimizer batch normalization attention embedding retrieval search"
+).split()
+NAMES = ["Ana Souza", "Jürgen Weiß", "Zoë Huszár", "李 明", "Ola Nordmann", "Chloé Dubois",
+         "Priya Patel", "Mateus Gonçalves", "Yuki Tanaka", "Sam O’Neil"]  # fmt: skip
+EMOJI = ["📈", "🗺️", "🔥", "🤖", "📊", "👀", "🎉", "✨", "🧵", "👩‍💻"]
+SECTIONS = ["Visualization", "Research", "Tools", "Tutorials", "Fun", "Industry", "Papers"]
+EPOCH_MS = 1288834974657
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), rng.choice(EMOJI))
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words)), f"“{rng.choice(WORDS)}”")
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice([".", "!", "?", " …"])
+
+
+def tweet_id(rng: random.Random, day: dt.date) -> str:
+    """A snowflake ID created during the day before ``day`` or on it."""
+    ms = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
+    ms += rng.randrange(-86_400_000, 86_400_000)
+    return str(((ms - EPOCH_MS) << 22) | rng.randrange(1 << 22))
+
+
+def created(tid: str) -> dt.date:
+    ms = (int(tid) >> 22) + EPOCH_MS
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).date()
+
+
+def embed(rng: random.Random, tid: str, placeholder: bool = True) -> str:
+    day = created(tid)
+    user = rng.choice(NAMES)
+    handle = "".join(c for c in user.lower() if c.isascii() and c.isalpha())[:12] or "user"
+    lines = [
+        '<amp-twitter width="400" height="400"',
+        '             layout="responsive"',
+        f'             data-tweetid="{tid}">',
+    ]
+    if placeholder:
+        link = f"https://t.co/{rng.randrange(16**10):010x}"
+        lines.append(
+            f'    <blockquote placeholder><p lang="en" dir="ltr">{sentence(rng, rng.randrange(8, 30))} '
+            f'<a href="{link}">{link}</a></p>&mdash; {user} (@{handle}) '
+            f'<a href="https://twitter.com/{handle}/status/{tid}?ref_src=twsrc%5Etfw">'
+            f"{day.strftime('%B')} {day.day}, {day.year}</a></blockquote>"
+        )
+    lines.append("</amp-twitter>")
+    return "\n".join(lines)
+
+
+def post(rng: random.Random, number: int, day: dt.date) -> str:
+    defects = rng.random() < 0.1
+    ids: list[str] = []
+    out = [
+        "---",
+        f"title: Day {number}",
+        f"date: {day.isoformat()} 00:00:00 +00:00",
+        "layout: post",
+        f"description: {sentence(rng, rng.randrange(3, 8))}",
+        "---",
+        "",
+    ]
+    for section in rng.sample(SECTIONS, rng.randrange(2, 5)):
+        out.append(f"## {section}")
+        for _ in range(rng.randrange(1, 4)):
+            level = "####" if defects and rng.random() < 0.2 else "###"
+            out.append(f"{level} {sentence(rng, rng.randrange(2, 6)).rstrip('.!? …')}")
+            for _ in range(rng.randrange(1, 4)):
+                tid = tweet_id(rng, day)
+                if defects and ids and rng.random() < 0.1:
+                    tid = rng.choice(ids)  # the same tweet again
+                ids.append(tid)
+                shown = tid
+                if defects and rng.random() < 0.05:
+                    shown = tid[:5] + "\f" + tid[5:]  # a control character in the ID
+                placeholder = not (defects and rng.random() < 0.1)
+                out.append(embed(rng, tid, placeholder).replace(tid, shown, 1))
+                out.append("")
+    text = "\n".join(out)
+    if rng.random() < 0.05:
+        text = text.encode().decode("mac_roman")  # saved through the wrong encoding
+    return text
+
+
+def generate(out: Path, posts: int, seed: int = 1) -> list[Path]:
+    rng = random.Random(seed)
+    folder = out / "_posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (out / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    start = dt.date(2018, 5, 20)
+    paths = []
+    for i in range(posts):
+        day = start + dt.timedelta(days=i)
+        path = folder / f"{day.isoformat()}-day-{i + 1}.md"
+        path.write_text(post(rng, i + 1, day), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    generate(args.out, args.posts, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Time ampcheck against the minimal parsing pipeline and other Markdown linters.
+
+Generates (or reuses) a corpus with bench/corpus.py, then runs every command
+``--repeat`` times, alternating between them so that a busy moment of the machine
+does not fall on one command only, and prints the median wall time of each, its ratio
+to the minimal pipeline (bench/pipeline.py) and its peak memory (largest resident
+set of the process and its children).
+
+Run: ``python bench/run.py [--posts 10000] [--repeat 5]``
+Peers are timed when installed: ``pip install pymarkdownlnt`` and
+``npm install --prefix bench/node markdownlint-cli2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import generate  # noqa: E402
+
+
+@dataclass
+class Command:
+    label: str
+    argv: list[str]
+    times: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+    setup: list[str] | None = None  # run once before timing (to warm a cache)
+
+
+def measure(cmd: Command) -> None:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd.label} failed ({proc.returncode}): {err[-2000:]}")
+    cmd.times.append(elapsed)
+    cmd.peak_kb = max(cmd.peak_kb, usage.ru_maxrss)
+
+
+def peers(posts_dir: Path) -> list[Command]:
+    found: list[Command] = []
+    if shutil.which("pymarkdown"):
+        found.append(Command("pymarkdown scan", ["pymarkdown", "scan", str(posts_dir)]))
+    cli2 = HERE / "node" / "node_modules" / ".bin" / "markdownlint-cli2"
+    if cli2.exists():
+        found.append(Command("markdownlint-cli2", [str(cli2), f"{posts_dir}/**/*.md"]))
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="where to keep the corpus")
+    parser.add_argument("--no-peers", action="store_true")
+    args = parser.parse_args(argv)
+
+    root = args.corpus or Path(tempfile.gettempdir()) / f"ampcheck-bench-{args.posts}-{args.seed}"
+    posts_dir = root / "_posts"
+    if not posts_dir.is_dir() or len(list(posts_dir.iterdir())) != args.posts:
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, args.posts, args.seed)
+    one_post = sorted(posts_dir.iterdir())[0]
+    cache = Path(tempfile.mkdtemp(prefix="ampcheck-bench-cache-"))
+    py = sys.executable
+    ampcheck = [py, "-m", "ampcheck", "--quiet"]
+    cores = os.cpu_count() or 1
+    commands = [
+        Command("minimal pipeline (full parse)", [py, str(HERE / "pipeline.py"), str(posts_dir)]),
+        Command(
+            "minimal pipeline (blocks only)",
+            [py, str(HERE / "pipeline.py"), "--blocks-only", str(posts_dir)],
+        ),
+        Command("ampcheck, 1 process", [*ampcheck, "--jobs", "1", "--no-cache", str(posts_dir)]),
+        Command(
+            f"ampcheck, {cores} processes",
+            [*ampcheck, "--jobs", str(cores), "--no-cache", str(posts_dir)],
+        ),
+        Command(
+            "ampcheck, warm cache",
+            [*ampcheck, "--cache-dir", str(cache), str(posts_dir)],
+            setup=[*ampcheck, "--cache-dir", str(cache), str(posts_dir)],
+        ),
+        Command("ampcheck, one post", [*ampcheck, "--no-cache", str(one_post)]),
+        Command(
+            "python -c 'import markdown_it, lxml.html, yaml, pluggy'",
+            [py, "-c", "import markdown_it, lxml.html, yaml, pluggy"],
+        ),
+    ]
+    if not args.no_peers:
+        commands += peers(posts_dir)
+    for cmd in commands:
+        if cmd.setup:
+            subprocess.run(cmd.setup, stdout=subprocess.DEVNULL, check=False)
+    for _ in range(args.repeat):
+        for cmd in commands:
+            measure(cmd)
+    shutil.rmtree(cache, ignore_errors=True)
+
+    base = statistics.median(commands[0].times)
+    imports = statistics.median(commands[6].times)
+    print(f"{args.posts} posts ({sum(p.stat().st_size for p in posts_dir.iterdir()) / 1e6:.1f} MB), "
+          f"{args.repeat} runs each, medians, {cores} cores\n")  # fmt: skip
+    print("| command | median | vs full-parse pipeline | peak memory |")
+    print("|---|---|---|---|")
+    for cmd in commands:
+        median = statistics.median(cmd.times)
+        ratio = f"{median / base:.2f}x"
+        if cmd.label == "ampcheck, one post":
+            ratio += f" ({median / imports:.2f}x the imports)"
+        print(f"| {cmd.label} | {median:.2f} s | {ratio} | {cmd.peak_kb / 1024:.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

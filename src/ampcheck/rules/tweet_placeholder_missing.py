@@ -1,0 +1,53 @@
+"""TW006: an amp-twitter has no placeholder child holding the tweet's text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.etree
+import lxml.html
+
+from ampcheck import amp
+from ampcheck.model import Severity, Violation
+from ampcheck.post import Element, Post
+from ampcheck.rule import Rule
+from ampcheck.tweets import inner_text, placeholder_of
+
+
+class TweetPlaceholderMissing(Rule):
+    code = "TW006"
+    name = "tweet-placeholder-missing"
+    summary = "An amp-twitter has no placeholder child holding the tweet's text"
+    severity = Severity.WARNING
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        for el in post.html.find_all("amp-twitter"):
+            if not el.has("data-tweetid"):
+                continue  # moments and timelines: no single tweet's text to show
+            placeholder = placeholder_of(el)
+            start, end = amp.tag_name_span(el)
+            if placeholder is None:
+                yield Violation(
+                    start,
+                    end,
+                    "amp-twitter has no placeholder: readers see an empty box until Twitter's "
+                    "script loads, and nothing if it does not; put the tweet's text in a "
+                    "<blockquote placeholder> child",
+                )
+            elif not text_content(post, placeholder):
+                yield Violation(
+                    placeholder.start,
+                    placeholder.tag_end,
+                    "the placeholder holds no text: put the tweet's text in it",
+                )
+
+
+def text_content(post: Post, el: Element) -> str:
+    """The element's text as an HTML parser reads it (lxml), stripped."""
+    raw = post.text[el.start : el.end]
+    try:
+        fragment = lxml.html.fragment_fromstring(raw, create_parent="div")
+        return str(fragment.text_content()).strip()
+    except (lxml.etree.ParserError, ValueError):
+        # lxml refuses text with control characters or nothing parseable
+        return inner_text(post, el).strip()
