@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,25 @@ DEFAULT_SITE = {
 }
 
 
+#: the run time that ends the summary line: ``..., 0.12 s.``
+TIME_RE = re.compile(r", \d+\.\d\d s\.$", re.MULTILINE)
+
+
+def untimed(text: str) -> str:
+    """Output with the summary line's run time taken out."""
+    return TIME_RE.sub(".", text)
+
+
 @dataclass
 class Result:
     code: int
     out: str
     err: str
+
+    @property
+    def untimed(self) -> str:
+        """``out`` without the run time of the summary line."""
+        return untimed(self.out)
 
     @property
     def json(self) -> list[dict[str, object]]:

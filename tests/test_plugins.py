@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import ROOT, Result
 
 EXAMPLE = ROOT / "tests" / "plugins" / "ampcheck-example"
+BROKEN = ROOT / "tests" / "plugins" / "ampcheck-broken"
 POST = "---\ntitle: Day 1\n---\n\nTODO: pick tweets\n"
 
 
@@ -23,6 +24,19 @@ def installed_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
          "--no-build-isolation", "--target", str(target), str(EXAMPLE)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return target
+
+
+@pytest.fixture(scope="module")
+def installed_with_broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plugin and one whose hook raises, installed side by side."""
+    target = tmp_path_factory.mktemp("site-packages-broken")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--no-build-isolation", "--target", str(target), str(EXAMPLE), str(BROKEN)],
         check=True,
         capture_output=True,
     )  # fmt: skip
@@ -59,6 +73,24 @@ def test_autoload_can_be_turned_off(installed_plugin: Path, tmp_path: Path) -> N
     )
     assert off.returncode == 0
     assert "XMP001" not in off.stdout
+
+
+@pytest.mark.slow
+def test_installed_plugin_whose_hook_raises_is_named(
+    installed_with_broken: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-02-a.md").write_text(POST)
+    found = _ampcheck(installed_with_broken, cwd=tmp_path)
+    assert found.returncode == 2
+    assert found.stderr.splitlines() == [
+        "ampcheck: error: plugin broken failed to load: ampcheck_register_rules raised "
+        "RuntimeError: the rule table is missing"
+    ]
+    # the other plugin and the built-in rules still run
+    assert "_posts/2020-01-02-a.md:5:1: XMP001 TODO left in the post" in found.stdout
+    listed = _ampcheck(installed_with_broken, "--list-rules", cwd=tmp_path)
+    assert listed.returncode == 2 and "XMP001" in listed.stdout and "FM001" in listed.stdout
 
 
 PLUGIN_FILE = """
@@ -191,4 +223,38 @@ def test_plugin_that_fails_to_import_is_named_and_the_run_goes_on(
     result = cli("_posts")
     assert result.code == 2
     assert "myplugin.py failed to load: ModuleNotFoundError" in result.err
+    assert "FM001" in result.out
+
+
+def test_plugin_file_whose_hook_raises_is_named_and_the_run_goes_on(
+    site: Callable[..., Path], cli: Callable[..., Result]
+) -> None:
+    root = site({"_posts/2020-01-02-a.md": "no front matter\n"})
+    (root / "myplugin.py").write_text(
+        "from ampcheck.hookspecs import hookimpl\n"
+        "@hookimpl\ndef ampcheck_register_formatters():\n    raise ValueError('no formats')\n"
+    )
+    (root / ".ampcheck.toml").write_text('plugins = ["myplugin.py"]\n')
+    result = cli("_posts")
+    assert result.code == 2
+    assert result.err.startswith(
+        f"ampcheck: error: plugin {root / 'myplugin.py'} failed to load: "
+        "ampcheck_register_formatters raised ValueError: no formats\n"
+    )
+    assert "_posts/2020-01-02-a.md:1:1: FM001" in result.out
+
+
+def test_plugin_with_a_misspelt_hook_is_named_and_left_out(
+    site: Callable[..., Path], cli: Callable[..., Result]
+) -> None:
+    root = site({"_posts/2020-01-02-a.md": "no front matter\n"})
+    (root / "myplugin.py").write_text(
+        "from ampcheck.hookspecs import hookimpl\n"
+        "@hookimpl\ndef ampcheck_register_rulez():\n    return []\n"
+    )
+    (root / ".ampcheck.toml").write_text('plugins = ["myplugin.py"]\n')
+    result = cli("_posts")
+    assert result.code == 2
+    assert "myplugin.py failed to load: " in result.err
+    assert "ampcheck_register_rulez" in result.err
     assert "FM001" in result.out

@@ -7,6 +7,7 @@ and few rules need it, so a rule asks for the inline tokens of the blocks it rea
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,17 @@ def parse(text: str) -> list[Token]:
     return block_parser().parse(text)
 
 
+# Characters that can start inline syntax (CommonMark 6: escapes, code, emphasis,
+# links, images, raw HTML, entities, breaks; ~ for strikethrough).
+_INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[\]!<&~\n]|  ")
+
+
 def parse_inline(content: str) -> list[Token]:
     """The inline tokens of one block's content."""
+    if not _INLINE_SYNTAX_RE.search(content):
+        # plain text: what markdown-it would return, without running it
+        from markdown_it.token import Token
+
+        return [Token("text", "", 0, content=content)] if content else []
     tokens = inline_parser().parseInline(content)
     return list(tokens[0].children or []) if tokens else []

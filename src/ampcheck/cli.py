@@ -8,13 +8,17 @@ errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import os
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ampcheck import __version__
 from ampcheck.config import ConfigError, Settings, SiteFinder, find_config, load_settings
@@ -32,6 +36,11 @@ SKIP_FOLDERS = {
     "_site", "_layouts", "_includes", "_sass", "_data", "_plugins",
     "node_modules", "vendor", "__pycache__",
 }  # fmt: skip
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+#: a run over at least this many files shows its progress on a terminal's stderr
+PROGRESS_MIN_FILES = 20
 
 
 def _comma_list(value: str) -> list[str]:
@@ -69,10 +78,32 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--format",
         metavar="NAME",
-        help="text, json or github (default: text, github inside GitHub Actions)",
+        help="text, json, github, junit or sarif (default: text, github inside GitHub Actions)",
+    )
+    out.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        help="color the text output: auto (default: on a terminal, unless NO_COLOR is set), "
+        "always or never",
+    )
+    out.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many problems each rule found, instead of the problems",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    base = p.add_argument_group("baseline")
+    base.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only problems this baseline file does not record",
+    )
+    base.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every problem found now in this baseline file, and report none",
+    )
     info = p.add_argument_group("information")
     info.add_argument("--explain", metavar="RULE", help="print a rule's documentation")
     info.add_argument(
@@ -80,10 +111,43 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every rule (with --format markdown: as a Markdown table)",
     )
+    info.add_argument(
+        "--show-config",
+        action="store_true",
+        help="print the resolved configuration and where each value comes from",
+    )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
     p.add_argument("--config", metavar="FILE", help="read settings from this file")
     p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
     return p
+
+
+class Progress:
+    """``[12/600] _posts/...`` on one line of a terminal, redrawn as files are checked
+    (at most ten times a second, and always for the first and the last file)."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.drawn = False
+        self.last = 0.0
+
+    def update(self, done: int, path: str) -> None:
+        now = time.monotonic()
+        if done not in (1, self.total) and now - self.last < 0.1:
+            return
+        self.last = now
+        width = shutil.get_terminal_size((80, 24)).columns
+        text = f"[{done:>{len(str(self.total))}}/{self.total}] {path}"
+        self.stream.write("\r\x1b[K" + text[: max(width - 1, 10)])
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
 
 
 @dataclass
@@ -98,12 +162,54 @@ class Run:
     sites: SiteFinder = field(default_factory=SiteFinder)
     errors: list[str] = field(default_factory=list)
     diffs: int = 0
+    progress: Progress | None = None
+
+    def error(self, message: str) -> None:
+        """Record an error and print it (above the progress line)."""
+        self.errors.append(message)
+        if self.progress is not None:
+            self.progress.clear()
+        self.stderr.write(f"ampcheck: error: {message}\n")
+
+
+def use_color(choice: str | None, stream: TextIO) -> bool:
+    """``--color``: ``always``/``never``; ``auto`` colors a terminal unless ``NO_COLOR``
+    is set to anything (https://no-color.org) or ``TERM`` is ``dumb``."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _load_plugins(settings: Settings) -> tuple[RuleTable, dict[str, Any], list[str]]:
+    """The rules and formatters of every plugin that loads; a plugin that fails to
+    import or whose hook raises is named in the returned messages and left out."""
+    from ampcheck.plugins import call_hook, get_plugin_manager
+
+    loaded = get_plugin_manager(settings.plugins)
+    rules: list[Any] = []
+    for _name, result in call_hook(loaded, "ampcheck_register_rules"):
+        rules.extend(result or ())
+    table = RuleTable(rules)
+    formatters: dict[str, Any] = {}
+    for _name, result in call_hook(loaded, "ampcheck_register_formatters"):
+        for name, fn in (result or {}).items():
+            if name in formatters:
+                raise ConfigError(f"output format {name!r} is registered twice")
+            formatters[name] = fn
+    failed = [f"plugin {name} failed to load: {why}" for name, why in loaded.failures]
+    return table, formatters, failed
 
 
 def run(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run ampcheck with ``argv``; return the exit code."""
+    started = time.perf_counter()
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = build_parser()
@@ -112,25 +218,15 @@ def run(
     except SystemExit as exc:  # argparse has printed usage or --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
 
-    from ampcheck.plugins import get_plugin_manager
-
     try:
         config_path = Path(args.config) if args.config else find_config(Path.cwd())
         if args.config and not config_path.is_file():  # type: ignore[union-attr]
             raise ConfigError(f"{args.config}: no such configuration file")
         settings = load_settings(config_path)
-        loaded = get_plugin_manager(settings.plugins)
-        table = RuleTable.from_plugins(loaded.manager)
-        formatters: dict[str, object] = {}
-        for result in loaded.manager.hook.ampcheck_register_formatters():
-            for name, fn in (result or {}).items():
-                if name in formatters:
-                    raise ConfigError(f"output format {name!r} is registered twice")
-                formatters[name] = fn
+        table, formatters, failed_plugins = _load_plugins(settings)
     except ConfigError as exc:
         stderr.write(f"ampcheck: error: {exc}\n")
         return EXIT_ERROR
-    failed_plugins = [f"plugin {name} failed to load: {why}" for name, why in loaded.failures]
     for message in failed_plugins:
         stderr.write(f"ampcheck: error: {message}\n")
 
@@ -140,7 +236,8 @@ def run(
     if args.explain:
         return _explain(table, args.explain, stdout, stderr)
 
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = args.format or ("github" if in_actions else "text")
     if fmt not in formatters:
         stderr.write(
             f"ampcheck: error: unknown format {fmt!r} (formats: {', '.join(sorted(formatters))})\n"
@@ -157,22 +254,65 @@ def run(
     except ConfigError as exc:
         stderr.write(f"ampcheck: error: {exc}\n")
         return EXIT_ERROR
+    _bind_known_rules(rules, table)
+
+    if args.show_config:
+        return _show_config(args, settings, table, rules, fmt, in_actions, stdout, failed_plugins)
+
+    baseline = None
+    if args.baseline:
+        from ampcheck.baseline import BaselineError, load
+
+        try:
+            baseline = load(Path(args.baseline))
+        except BaselineError as exc:
+            stderr.write(f"ampcheck: error: {exc}\n")
+            return EXIT_ERROR
 
     from ampcheck.formatters import Report
 
     state = Run(args, rules, settings, stdout, stderr)
     state.errors.extend(failed_plugins)
-    report = Report(fixing=args.fix, quiet=args.quiet, unsafe=args.unsafe_fixes)
-    for item in _inputs(state):
+    report = Report(
+        fixing=args.fix,
+        quiet=args.quiet,
+        unsafe=args.unsafe_fixes,
+        rules=_rule_infos(rules, with_docs=fmt == "sarif"),
+    )
+    items = list(_inputs(state))
+    files = [item for item in items if not isinstance(item, str)]
+    if (
+        len(files) >= PROGRESS_MIN_FILES
+        and not args.quiet
+        and getattr(stderr, "isatty", lambda: False)()
+    ):
+        state.progress = Progress(stderr, len(files))
+    done = 0
+    for item in items:
         if isinstance(item, str):
-            state.errors.append(item)
-            stderr.write(f"ampcheck: error: {item}\n")
+            state.error(item)
             continue
+        done += 1
+        if state.progress is not None:
+            state.progress.update(done, item[0])
         _check_file(state, report, *item)
-    if not args.diff:
-        # with --fix on standard input, the fixed text owns standard output
-        stream = stderr if args.fix and "-" in args.paths else stdout
-        formatters[fmt](report, stream)  # type: ignore[operator]
+    if state.progress is not None:
+        state.progress.clear()
+
+    if args.write_baseline:
+        return _write_baseline(state, report, Path(args.write_baseline))
+    if baseline is not None:
+        report.diagnostics, report.baselined = baseline.filter(report.diagnostics)
+    report.elapsed = time.perf_counter() - started
+    # with --fix on standard input, the fixed text owns standard output
+    stream = stderr if args.fix and "-" in args.paths else stdout
+    report.color = use_color(args.color, stream)
+    if args.statistics:
+        from ampcheck.formatters import format_statistics
+
+        format_statistics(report, stream, as_json=fmt == "json")
+    elif not args.diff:
+        formatters[fmt](report, stream)
     elif not args.quiet:
         stderr.write(f"{state.diffs} file{'s' if state.diffs != 1 else ''} would be changed.\n")
     for err in report.errors:
@@ -188,8 +328,114 @@ def run(
     return EXIT_OK
 
 
+def _bind_known_rules(rules: Sequence[ActiveRule], table: RuleTable) -> None:
+    from ampcheck.suppressions import SuppressionRule
+
+    known = tuple((r.code, r.name) for r in table)
+    for active in rules:
+        if isinstance(active.rule, SuppressionRule):
+            active.rule.known_rules = known
+
+
+def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, ...]:
+    from ampcheck.formatters import RuleInfo
+    from ampcheck.rulebook import rule_doc
+
+    return tuple(
+        RuleInfo(
+            a.code,
+            a.name,
+            a.rule.summary,
+            a.severity,
+            a.rule.fixable,
+            rule_doc(type(a.rule)) if with_docs else None,
+        )
+        for a in rules
+    )
+
+
+def _write_baseline(state: Run, report: Any, path: Path) -> int:
+    from ampcheck.baseline import Baseline, BaselineError, load
+
+    folder = path.parent
+    baseline = Baseline.from_diagnostics(folder, report.diagnostics)
+    if path.exists():
+        with contextlib.suppress(BaselineError):  # a corrupt baseline is replaced
+            baseline.keep_files(load(path), report.paths)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder.resolve())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(baseline.dumps())
+        os.replace(tmp, path)
+    except OSError as exc:
+        state.error(f"{path}: cannot write the baseline: {exc.strerror or exc}")
+        return EXIT_ERROR
+    for err in report.errors:
+        state.stderr.write(f"ampcheck: error: {err}\n")
+    n, k = baseline.total, baseline.files
+    if not state.args.quiet:
+        state.stderr.write(
+            f"Wrote {n} problem{'s' if n != 1 else ''} in {k} file{'s' if k != 1 else ''} "
+            f"to the baseline {path}.\n"
+        )
+    return EXIT_ERROR if state.errors or report.errors else EXIT_OK
+
+
+def _show_config(
+    args: argparse.Namespace,
+    settings: Settings,
+    table: RuleTable,
+    rules: list[ActiveRule],
+    fmt: str,
+    in_actions: bool,
+    stdout: TextIO,
+    failed_plugins: list[str],
+) -> int:
+    from ampcheck.showconfig import DEFAULT, Value, render_json, render_text, resolve
+
+    cmd = "command line"
+    cli: dict[str, Value] = {
+        "config-file": Value(
+            None,
+            f"{cmd} (--config)"
+            if args.config
+            else "found from the current folder"
+            if settings.path is not None
+            else "none found",
+        )
+    }
+    if args.select is not None:
+        cli["select"] = Value(list(args.select), f"{cmd} (--select)")
+    if args.extend_select:
+        cli["extend-select"] = Value(list(args.extend_select), f"{cmd} (--extend-select)")
+    if args.ignore:
+        cli["ignore"] = Value(list(args.ignore), f"{cmd} (--ignore)")
+    cli["format"] = Value(
+        fmt,
+        f"{cmd} (--format)" if args.format else "GITHUB_ACTIONS=true" if in_actions else DEFAULT,
+    )
+    color = args.color or "auto"
+    cli["color"] = Value(color, f"{cmd} (--color)" if args.color else DEFAULT)
+    for flag in ("fix", "unsafe_fixes", "exit_zero"):
+        value = bool(getattr(args, flag))
+        name = flag.replace("_", "-")
+        cli[name] = Value(value, f"{cmd} (--{name})" if value else DEFAULT)
+    cli["baseline"] = Value(args.baseline, f"{cmd} (--baseline)" if args.baseline else DEFAULT)
+    values, per_rule = resolve(settings, cli, table, rules)
+    render = render_json if args.format == "json" else render_text
+    stdout.write(render(values, per_rule))
+    return EXIT_ERROR if failed_plugins else EXIT_OK
+
+
 def main() -> None:
-    sys.exit(run())
+    try:
+        code = run()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (ampcheck ... | head): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
 
 
 def rule_list(table: RuleTable) -> str:
@@ -300,17 +546,15 @@ def _check_file(state: Run, report: Report, shown: str, file: Path | None) -> No
     try:
         data = sys.stdin.buffer.read() if file is None else file.read_bytes()
     except OSError as exc:
-        message = f"{shown}: cannot read: {exc.strerror or exc}"
-        state.errors.append(message)
-        state.stderr.write(f"ampcheck: error: {message}\n")
+        state.error(f"{shown}: cannot read: {exc.strerror or exc}")
         return
     site_path = file if file is not None else Path(shown)
     site = state.sites.site_for(site_path) if file is not None or shown != "-" else None
     if site is not None and site.problem and site.problem not in state.errors:
-        state.errors.append(site.problem)
-        state.stderr.write(f"ampcheck: error: {site.problem}\n")
+        state.error(site.problem)
     post = Post(shown, data, site, site_path if shown != "-" else None)
     report.files += 1
+    report.paths.append(shown)
     if not (args.fix or args.diff):
         result = lint(post, state.rules)
         report.diagnostics.extend(result.diagnostics)

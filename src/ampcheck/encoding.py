@@ -16,9 +16,10 @@ letter of the word's script.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -163,53 +164,103 @@ def _context(text: str, span: _Span) -> tuple[str, str]:
     return before, after
 
 
-# Words of one accented letter (Italian è, à; French à; Spanish and Portuguese é, á).
-_ONE_LETTER_WORDS = frozenset("àèéòùóáíú")
+# Words of one accented letter (Italian è, È, ò; French à, À; Portuguese é, à; Welsh
+# â; Kurmanji û; Walloon å; Spanish ó between numbers).
+_ONE_LETTER_WORDS = frozenset("àâåèéòóùûÀÈÉ")
 
 
-def _lone_pair_evidence(text: str, spans: list[_Span]) -> bool:
-    """Whether lone pairs (one two-byte character each) prove damage by themselves.
+def _pair_proves(text: str, start: int, end: int, pair: str, ch: str) -> bool:
+    """Whether a pair of characters standing at ``text[start:end]`` proves by itself
+    that it is damage decoding to ``ch``.
 
-    They do when one holds a C1 control, which no correct text has; or decodes to a
+    It does when it holds a C1 control, which no correct text has; or when ``ch`` is a
     Latin letter that stands inside a word of matching case (Husz\u221a\u00b0r, not
     M\u00c4\u00a3\u00c4M), or is glued to the end of a word by a character that cannot
     continue it (Georgi\u00c3\u00ab, caf\u221a\u00a9; not MARQU\u00c9\u2026), or is an
     accented one-letter word between words (\u00c3\u00a8).
     """
-    for s in spans:
-        if s.strong:
-            continue
-        original = text[s.start : s.end]
-        if any("\x80" <= c <= "\x9f" for c in original):
-            return True
-        ch = s.decoded
-        before, after = _context(text, s)
-        if _modifier_letter(ch) and before.isalpha() and after.isalpha():
-            if before.islower() or after.islower():
-                return True  # o\u00ca\u00bbzgartirish: an Uzbek or Hawaiian okina
-        if not _latin_letter(ch) or original[-1] == "\u00a0":
-            # a no-break space after a capital (SELK\u00c4\u00a0EDELL\u00c4) is too often meant
-            continue
-        first = original[0]
-        if before.isalpha() and after.isalpha():
-            if not (before.isupper() and after.isupper() and ch.islower()):
-                return True
-        elif before.isalpha():
-            if not first.isalpha() or (first.isupper() and before.islower()):
-                return True
-        elif ch in _ONE_LETTER_WORDS and _between_words(text, s):
-            return True
-    return False
+    if any("\x80" <= c <= "\x9f" for c in pair):
+        return True
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if _modifier_letter(ch) and before.isalpha() and after.isalpha():
+        return before.islower() or after.islower()  # o\u00ca\u00bbzgartirish: an okina
+    if pair[0] in "Â¬" and ch in _C2_MARKS and (before.isalnum() or after.isalnum()):
+        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage:
+        # nothing writes a capital A circumflex or a not sign against a word
+        return True
+    if not _latin_letter(ch):
+        return False
+    first = pair[0]
+    if first.isupper() and before.islower():
+        # a capital inside a lowercase word: dzia\u00c5\u201aa, ietekm\u00c4\u201c, pubblicit\u00c3\u00a0
+        return True
+    if pair[-1] == "\u00a0":
+        return False  # a no-break space after a capital (SELK\u00c4\u00a0EDELL\u00c4) is meant
+    if before in "'’" and start > 1 and text[start - 2].isalpha():
+        before = "a"  # after an elision (l'\u221a\u2260ndex) a word goes on
+    if _looks_written(pair, before, after) and not "\u00a0" <= ch <= "\u00ff":
+        return False  # puis\u2026\u00e9, CAF\u00c9\u201d, ZZAJ\u00c9\u2019s
+    if before.isalpha() and after.isalpha():
+        return not (before.isupper() and after.isupper() and ch.islower())
+    if before.isalpha():
+        # glued to a word by a symbol no word ends with (caf\u221a\u00a9), not a mark
+        return not first.isalpha() and first not in _WORD_MARKS
+    return ch in _ONE_LETTER_WORDS and _before_word(text, end)
 
 
-def _between_words(text: str, span: _Span) -> bool:
-    """The span stands alone between two words: ``word X word``."""
-    left = text[max(0, span.start - 3) : span.start]
-    right = text[span.end : span.end + 3]
-    return (
-        len(left) == 3 and left[2] == " " and left[1].isalpha()
-        and len(right) == 3 and right[0] == " " and right[1].isalpha()
-    )  # fmt: skip
+_C2_MARKS = frozenset("«»°©®±·¿¡§¶")
+
+
+def _before_word(text: str, end: int) -> bool:
+    """A word follows, past spaces (not a maths sign: \u221a\u03c0 \u2248 1.772)."""
+    right = text[end : end + 8].lstrip()
+    return bool(right) and _wordish(right[0])
+
+
+def _among_words(text: str, start: int, end: int, damaged: Callable[[int], bool]) -> bool:
+    """The nearest characters on both sides, past spaces, belong to words (letters,
+    digits, apostrophes and quotes) or to damaged text (ritaÃ° Ã\xad t\u00edmabundna)."""
+    left = text[max(0, start - 8) : start].rstrip()
+    right = text[end : end + 8].lstrip()
+    if not (left and right):
+        return False
+    i = start - (len(text[max(0, start - 8) : start]) - len(left)) - 1
+    j = end + (len(text[end : end + 8]) - len(right))
+    return (_wordish(left[-1]) or damaged(i)) and (_wordish(right[0]) or damaged(j))
+
+
+def _wordish(ch: str) -> bool:
+    """Part of a word or of the damaged form of one (not a maths sign or punctuation
+    that ends a clause, as around \u221a\u03c0 \u2248 1.772)."""
+    if ch.isalnum() or ch in "'’‘`\"“”":
+        return True
+    return unicodedata.category(ch) != "Sm" and ch not in ":;=,.!?()[]{}<>"
+
+
+# Marks people type right before or after a word: “CAF\u00c9” and “\u00e9lan” are text, not
+# damage, though each pair also spells a two-byte character.
+_CLOSING_MARKS = frozenset("’”»›…–—")
+_OPENING_MARKS = frozenset("‘“«‹„‚–—")
+_WORD_MARKS = _CLOSING_MARKS | _OPENING_MARKS
+
+
+def _plain_pair(pair: str, ch: str, script: str, before: str, after: str) -> bool:
+    """A pair that, where the damage is proven, may be repaired: any but a word and a
+    mark beside it that would give a character outside Latin-1 and outside the script
+    the damage restores (\u2019\u00c5 stays in a post of Latin letters)."""
+    if len(ch) != 1 or not _looks_written(pair, before, after) or "\u00a0" <= ch <= "\u00ff":
+        return True
+    return ch.isalpha() and _script(ch) == script
+
+
+def _looks_written(pair: str, before: str, after: str) -> bool:
+    """The end of a word and a mark after it (CAF\u00c9\u201d), or a mark and the start
+    of a word after it (\u201c\u00e9lan): correct text, not a damaged character."""
+    a, b = pair[0], pair[-1]
+    return (before.isalpha() and a.isalpha() and b in _CLOSING_MARKS) or (
+        a in _OPENING_MARKS and b.isalpha() and after.isalpha()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,56 +272,134 @@ class _Claim:
     weight: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Round:
+    """One more repair of a repair: the text, and whether it was one lone pair."""
+
+    text: str
+    weak: bool
+
+
+def _again(decoded: str, first: Codec) -> _Round | None:
+    """``decoded`` repaired once more, when the whole of it is itself damaged text
+    (``Ã¢â‚¬â„¢`` gives ``â€™``, which gives ``’``)."""
+    if decoded.isascii():
+        return None
+    # the codec that did the first damage most likely did the second too
+    for codec in sorted(codecs(), key=lambda c: c is not first):
+        spans = list(_spans(decoded, codec))
+        if spans and sum(s.end - s.start for s in spans) == len(decoded):
+            weak = len(spans) == 1 and not spans[0].strong
+            return _Round("".join(s.decoded for s in spans), weak)
+    return None
+
+
 def _claims(text: str) -> list[_Claim]:
     """Damaged spans, each claimed by one codec.
 
-    Spans that decode to two or more characters prove the damage. A lone decoded
-    character that is a letter of another script than the word it touches
-    (Bront\u00eb\u2026\u201d) counts only where the post is proven damaged; lone pairs
-    count where the post is proven damaged or they prove it themselves.
+    Spans that decode to two or more characters prove the damage, and so do spans of
+    three or four bytes that decode to a character fitting the word around them. Lone
+    pairs count where the post is proven damaged, unless they look like a word and a
+    mark typed beside it (then only as a Latin-1 letter, or a letter of the script the
+    proven damage restores); or where they prove themselves (:func:`_pair_proves`).
+    Repairs of repairs follow the same rule: a lone pair found inside a repair counts
+    when the post shows damage done twice elsewhere, or when it proves itself.
     """
     claims: list[_Claim] = []
     for codec in codecs():
-        spans = []
-        repaired = {}
-        for s in _spans(text, codec):
-            fixed = _rounds(s.decoded, codec, *_context(text, s))
-            if _plausible(fixed):
-                spans.append(s)
-                repaired[s] = fixed
+        spans = list(_spans(text, codec))
         if not spans:
             continue
-        certain = any(len(s.decoded) > 1 for s in spans)
+        rounds = {s: _all_rounds(s.decoded, codec) for s in spans}
+        # damage done once more shows in a round that is strong, or in a lone pair that
+        # proves itself (caf\u00c3\u0192\u00c2\u00a9); at each depth on its own
+        proven: dict[tuple[_Span, int], bool] = {}
+        for s, chain in rounds.items():
+            before = s.decoded
+            for depth, r in enumerate(chain):
+                proven[s, depth] = not r.weak or _pair_proves(text, s.start, s.end, before, r.text)
+                before = r.text
+        twice = {depth for (_, depth), ok in proven.items() if ok}
+        # the script most of the damaged text restores to (leaving out the pairs that
+        # look like a word and a mark beside it)
+        script = _main_script(
+            "".join(
+                (rounds[s][-1].text if rounds[s] else s.decoded)
+                for s in spans
+                if not _looks_written(text[s.start : s.end], *_context(text, s))
+            )
+        )
+        repaired: dict[_Span, str] = {}
+        for s in spans:
+            fixed = s.decoded
+            for depth, r in enumerate(rounds[s]):
+                plain = _plain_pair(fixed, r.text, script, *_context(text, s))
+                if not (proven[s, depth] or (depth in twice and plain)):
+                    break
+                fixed = r.text
+            if _plausible(fixed):
+                repaired[s] = fixed
+        spans = [s for s in spans if s in repaired]
+        certain = [s for s in spans if len(s.decoded) > 1]
         fits = {s: _script_fits(s.decoded, *_context(text, s)) for s in spans}
-        active = certain or any(s.strong and fits[s] for s in spans)
-        active = active or _lone_pair_evidence(text, spans)
+        restores = {s for s in spans if len(s.decoded) > 1 or s.strong}
+        starts = [s.start for s in spans]
+
+        def covered(i: int, spans: list[_Span] = spans, starts: list[int] = starts) -> bool:
+            k = bisect.bisect_right(starts, i) - 1
+            return k >= 0 and spans[k].start <= i < spans[k].end
+
+        main = _main_script("".join(s.decoded for s in restores))
+        proves = {
+            s: not s.strong and _pair_proves(text, s.start, s.end, text[s.start : s.end], s.decoded)
+            for s in spans
+        }
+        active = bool(certain) or any(s.strong and fits[s] for s in spans) or any(proves.values())
         weight = sum(s.end - s.start for s in spans if s.strong)
         for s in spans:
-            if len(s.decoded) > 1 or (fits[s] and (s.strong or active)) or (s.strong and certain):
+            ch = s.decoded
+            if len(ch) > 1 or (s.strong and (fits[s] or bool(certain))) or proves[s]:
+                ok = True
+            elif not (active and (fits[s] or (ch.isalpha() and _script(ch) == main))):
+                # beside damage, a letter of the script the damage restores may touch a
+                # word of another (XML\u06cc in Persian)
+                ok = False
+            elif unicodedata.category(ch).startswith("M") and _context(text, s)[0].isspace():
+                ok = False  # a combining mark with nothing to combine with
+            elif _looks_written(text[s.start : s.end], *_context(text, s)):
+                ok = _plain_pair(text[s.start : s.end], ch, script, *_context(text, s))
+            elif _script(ch) == "LATIN" and not _neighbours(text, s.start, s.end):
+                # a Latin letter standing alone is a word between words (Welsh \u00e2'r,
+                # Kashubian \u00f2); beside symbols it is not (\u221a\u03c0 \u2248 stays: maths)
+                ok = (ch in _ONE_LETTER_WORDS and _before_word(text, s.end)) or _among_words(
+                    text, s.start, s.end, covered
+                )
+            else:
+                ok = True
+            if ok:
                 claims.append(_Claim(s, repaired[s], codec.name, active, weight))
     return _disjoint(claims)
 
 
-def _rounds(decoded: str, first: Codec, before: str, after: str) -> str:
-    """Repair text damaged more than once over: a repair that is itself, from end
-    to end, the damaged form of other text is repaired again (``Ã¢â‚¬â„¢`` gives
-    ``â€™``, which gives ``’``), unless that gives a lone letter of another script
-    than its word's (d\u2019\u00c5land stays)."""
+def _all_rounds(decoded: str, first: Codec) -> list[_Round]:
+    rounds: list[_Round] = []
     for _ in range(MAX_ROUNDS - 1):
-        if decoded.isascii():
+        r = _again(decoded, first)
+        if r is None:
             break
-        # the codec that did the first damage most likely did the second too
-        for codec in sorted(codecs(), key=lambda c: c is not first):
-            spans = list(_spans(decoded, codec))
-            covered = sum(s.end - s.start for s in spans)
-            again = "".join(s.decoded for s in spans)
-            weak = len(again) == 1 and len(decoded) == 2
-            if covered == len(decoded) and (not weak or _script_fits(again, before, after)):
-                decoded = again
-                break
-        else:
-            break
-    return decoded
+        rounds.append(r)
+        decoded = r.text
+    return rounds
+
+
+def _main_script(text: str) -> str:
+    """The script most letters of ``text`` are written in ("" when none)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = _script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""
 
 
 def _disjoint(claims: list[_Claim]) -> list[_Claim]:
@@ -293,9 +422,24 @@ def find_mojibake(text: str) -> list[Repair]:
     if text.isascii():
         return []
     return [
-        Repair(c.span.start, c.span.end, text[c.span.start : c.span.end], c.repaired, c.codec)
+        Repair(
+            c.span.start,
+            c.span.end,
+            text[c.span.start : c.span.end],
+            c.repaired,
+            _codec_label(c.codec, text[c.span.start : c.span.end]),
+        )
         for c in _claims(text)
     ]
+
+
+def _codec_label(codec: str, original: str) -> str:
+    """Windows-1252 damage with C1 controls it cannot make came through Latin-1."""
+    if codec == "Windows-1252" and any(
+        "\x80" <= c <= "\x9f" and c not in "\x81\x8d\x8f\x90\x9d" for c in original
+    ):
+        return "Latin-1"
+    return codec
 
 
 def repair(text: str) -> str:
@@ -397,6 +541,39 @@ def guess_legacy(data: bytes) -> Guess:
     others = [s for s in scores[1:] if not (best[2] == "cp1252" and s[2] == "latin-1")]
     certain = best[0] <= 0 and all(s[0] - best[0] >= 3 for s in others)
     return Guess(best[2], certain)
+
+
+def broken_utf8(data: bytes, at_end: bool = False) -> bool:
+    """Bytes shaped like UTF-8 that is not valid: a lead byte followed by continuation
+    bytes (overlong C0/C1 forms, ED A0..BF surrogates, F5..F7), or, at the end of a
+    file, a sequence cut short."""
+    if not data or data[0] < 0xC0 or data[0] > 0xF7:
+        return False
+    i = 0
+    while i < len(data):
+        lead = data[i]
+        if lead < 0xC0 or lead > 0xF7:
+            return False
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        tail = data[i + 1 : i + size]
+        if not all(0x80 <= b <= 0xBF for b in tail):
+            return False
+        if len(tail) < size - 1 and not at_end:
+            return False
+        i += size
+    return True
+
+
+def cesu8(data: bytes) -> str | None:
+    """A character outside the BMP encoded as two UTF-8-encoded surrogates (CESU-8)."""
+    if len(data) != 6:
+        return None
+    try:
+        pair = data.decode("utf-8", "surrogatepass")
+        text = pair.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeError:
+        return None
+    return text if len(text) == 1 and ord(text) > 0xFFFF else None
 
 
 def undecodable_runs(text: str) -> Iterator[tuple[int, int, bytes]]:

@@ -128,6 +128,9 @@ class Diagnostic:
     fix: Fix | None = None
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
+    #: the rule's code and the offending text, hashed: what a baseline matches
+    #: (see :mod:`ampcheck.baseline`), stable when lines are added above
+    fingerprint: str = field(default="", compare=False)
 
     @property
     def fixable(self) -> bool:

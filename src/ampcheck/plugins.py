@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pluggy
 
@@ -54,8 +55,40 @@ def get_plugin_manager(
         _load_entry_points(load)
     for path in plugin_files:
         _load_file(load, path)
-    pm.check_pending()
+    _check_pending(load)
     return load
+
+
+def _check_pending(load: PluginLoad) -> None:
+    """``check_pending``, one plugin at a time: a plugin implementing a hook that
+    does not exist (a misspelt name) is reported by name and unregistered."""
+    pm = load.manager
+    while True:
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin) or repr(exc.plugin)
+            pm.unregister(exc.plugin)
+            load.failures.append((name, str(exc)))
+            continue
+        return
+
+
+def call_hook(load: PluginLoad, hook: str) -> list[tuple[str, Any]]:
+    """Call ``hook`` on each plugin separately: ``(plugin name, result)`` for the
+    ones that returned, while one that raises is recorded in ``load.failures`` by
+    name (and the others still run)."""
+    results: list[tuple[str, Any]] = []
+    caller = getattr(load.manager.hook, hook)
+    # pluggy calls the last registered first; keep registration order instead
+    for impl in caller.get_hookimpls():
+        try:
+            value = impl.function()
+        except Exception as exc:
+            load.failures.append((impl.plugin_name, f"{hook} raised {type(exc).__name__}: {exc}"))
+            continue
+        results.append((impl.plugin_name, value))
+    return results
 
 
 def _load_entry_points(load: PluginLoad) -> None:

@@ -151,6 +151,7 @@ class Element:
     end: int = -1
     closed: bool = False
     _attributes: tuple[Attribute, ...] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
 
     @property
     def attributes(self) -> tuple[Attribute, ...]:
@@ -160,8 +161,11 @@ class Element:
 
     def get(self, name: str) -> Attribute | None:
         name = name.lower()
-        if self._attributes is None and name not in self.raw_attributes.lower():
-            return None  # not there: no need to parse the attributes
+        if self._attributes is None:
+            if self._lower is None:
+                self._lower = self.raw_attributes.lower()
+            if name not in self._lower:
+                return None  # not there: no need to parse the attributes
         for attr in self.attributes:
             if attr.name == name:
                 return attr

@@ -116,7 +116,14 @@ def _script(el: Element) -> Iterator[Violation]:
     )
 
 
+# Start tags that may hold an event handler, a style or a javascript: URL (entities,
+# tabs and newlines can hide the scheme); others need not have their attributes parsed.
+_SUSPECT_RE = re.compile(r"(?i)\son|style|script|&|[\t\n\r]")
+
+
 def _attributes(el: Element) -> Iterator[Violation]:
+    if not _SUSPECT_RE.search(el.raw_attributes):
+        return
     for attr in el.attributes:
         if EVENT_HANDLER_RE.match(attr.name):
             yield Violation(

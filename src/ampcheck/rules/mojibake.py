@@ -12,7 +12,15 @@ from ampcheck.rule import Rule
 
 def mojibake(post: Post) -> list[Repair]:
     """The post's damaged spans (shared with EN004, which leaves them to this rule)."""
-    return post.memo("mojibake", lambda p: find_mojibake(p.text))
+    return post.memo("mojibake", _find)
+
+
+def _find(post: Post) -> list[Repair]:
+    """Damage in code counts only when the post is damaged outside code too: a post
+    that explains mojibake shows it in code on purpose."""
+    found = find_mojibake(post.text)
+    outside = [r for r in found if not post.in_code(r.start)]
+    return found if outside else []
 
 
 def shown(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ampcheck.encoding import LEGACY_NAMES, guess_legacy, undecodable_runs
+from ampcheck.encoding import LEGACY_NAMES, broken_utf8, cesu8, guess_legacy, undecodable_runs
 from ampcheck.model import Applicability, Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -36,7 +36,13 @@ class NotUtf8(Rule):
                 Fix.safe("transcode from UTF-16 to UTF-8", Edit(0, len(post.text), text)),
             )
             return
-        if any("\x80" <= ch and not "\udc80" <= ch <= "\udcff" for ch in post.text):
+        size = len(post.text)
+        broken = [data for _, end, data in runs if broken_utf8(data, end == size)]
+        if broken:
+            yield from _broken(post, runs, where)
+            return
+        body = post.text[1:] if post.has_bom else post.text
+        if any("\x80" <= ch and not "\udc80" <= ch <= "\udcff" for ch in body):
             # valid UTF-8 beside undecodable bytes: only those bytes are legacy text
             guess = guess_legacy(b" ".join(data for _, _, data in runs))
             label = LEGACY_NAMES[guess.encoding]
@@ -57,3 +63,29 @@ class NotUtf8(Rule):
             message,
             Fix(tuple(edits), applicability, f"transcode from {label} to UTF-8"),
         )
+
+
+def _broken(post: Post, runs: list[tuple[int, int, bytes]], where: str) -> Iterator[Violation]:
+    """UTF-8 that was damaged, not another code page: encoded surrogates (CESU-8,
+    repaired exactly), overlong forms, sequences cut short. Each run is reported."""
+    for start, end, data in runs:
+        pair = cesu8(data)
+        if pair is not None:
+            yield Violation(
+                start,
+                end,
+                f"not UTF-8: '{pair}' is encoded as a surrogate pair (CESU-8), "
+                "which UTF-8 does not allow",
+                Fix.safe(f"encode '{pair}' as UTF-8", Edit(start, end, pair)),
+            )
+        elif broken_utf8(data, end == len(post.text)):
+            shown = " ".join(f"{b:02X}" for b in data)
+            yield Violation(
+                start,
+                end,
+                f"not UTF-8: bytes {shown} are broken UTF-8 (a sequence cut short, an "
+                "overlong form or an encoded surrogate); the character is lost",
+            )
+        else:
+            yield Violation(start, end, f"{where}; these bytes are in no UTF-8 form")
+

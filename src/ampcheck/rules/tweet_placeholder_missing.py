@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import lxml.etree
@@ -12,6 +13,9 @@ from ampcheck.model import Severity, Violation
 from ampcheck.post import Element, Post
 from ampcheck.rule import Rule
 from ampcheck.tweets import inner_text, placeholder_of
+
+
+_WORD_IN_TEXT_RE = re.compile(r"(?:^|>)[^<]*?[^\W_]")
 
 
 class TweetPlaceholderMissing(Rule):
@@ -45,6 +49,8 @@ class TweetPlaceholderMissing(Rule):
 def text_content(post: Post, el: Element) -> str:
     """The element's text as an HTML parser reads it (lxml), stripped."""
     raw = post.text[el.start : el.end]
+    if _WORD_IN_TEXT_RE.search(raw, el.tag_end - el.start - 1):
+        return "text"  # a word outside any tag: there is text, no need to parse
     try:
         fragment = lxml.html.fragment_fromstring(raw, create_parent="div")
         return str(fragment.text_content()).strip()

@@ -1,0 +1,184 @@
+"""Baselines: adopt ampcheck on an old blog without fixing every post first.
+
+``ampcheck --write-baseline FILE`` records the problems found today;
+``ampcheck --baseline FILE`` then reports only the problems that are not recorded.
+
+A problem is recorded by its file, its rule code and a *fingerprint*: a hash of the
+rule's code and the text the problem points at (whitespace runs read as one space),
+or of the text of its line when it points at no text. Line and column numbers are not
+part of it, so adding or removing lines above a problem, or moving a post between
+runs, leaves it recorded; changing the offending text itself makes it new. When the
+same fingerprint occurs several times in a file, the baseline holds the count, and
+only occurrences beyond it are new.
+
+The file is JSON (paths relative to the baseline's folder, POSIX separators)::
+
+    {
+      "ampcheck-baseline": 1,
+      "problems": [
+        {"path": "_posts/2018-07-02-day-44.md", "code": "FM007",
+         "name": "front-matter-duplicate-key", "fingerprint": "8c7e1d0a9f3b2c64",
+         "count": 1}
+      ]
+    }
+
+``ampcheck-baseline`` is the format version; ``name`` is for readers and not
+matched. Entries are sorted, so that the file diffs well in version control.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ampcheck.model import Diagnostic
+
+VERSION = 1
+VERSION_KEY = "ampcheck-baseline"
+_BLANKS_RE = re.compile(r"\s+")
+
+Key = tuple[str, str, str]  # (path relative to the baseline, code, fingerprint)
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or is not a baseline; the message says why."""
+
+
+def fingerprint(text: str, code: str, start: int, end: int) -> str:
+    """The fingerprint of a problem of rule ``code`` at ``text[start:end]``."""
+    snippet = text[start:end]
+    if not snippet.strip():
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        snippet = text[line_start : line_end if line_end != -1 else len(text)]
+    snippet = _BLANKS_RE.sub(" ", snippet).strip()
+    digest = hashlib.sha256(f"{code}\0{snippet}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:16]
+
+
+def relative_path(shown: str, folder: Path) -> str:
+    """A diagnostic's path as the baseline in ``folder`` records it."""
+    if shown == "-":
+        return shown
+    try:
+        rel = os.path.relpath(Path(shown).resolve(), folder.resolve())
+    except ValueError:  # another drive (Windows)
+        return Path(shown).as_posix()
+    return Path(rel).as_posix()
+
+
+@dataclass
+class Baseline:
+    """Recorded problems: how many of each (path, code, fingerprint)."""
+
+    folder: Path
+    counts: Counter[Key] = field(default_factory=Counter)
+    names: dict[Key, str] = field(default_factory=dict)
+
+    def key(self, d: Diagnostic) -> Key:
+        return (relative_path(d.path, self.folder), d.code, d.fingerprint)
+
+    def filter(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
+        """The diagnostics that are new, and how many were recorded (left out)."""
+        left = Counter(self.counts)
+        new: list[Diagnostic] = []
+        known = 0
+        for d in diagnostics:
+            key = self.key(d)
+            if left[key] > 0:
+                left[key] -= 1
+                known += 1
+            else:
+                new.append(d)
+        return new, known
+
+    @classmethod
+    def from_diagnostics(cls, folder: Path, diagnostics: Iterable[Diagnostic]) -> Baseline:
+        baseline = cls(folder)
+        for d in diagnostics:
+            key = baseline.key(d)
+            baseline.counts[key] += 1
+            baseline.names[key] = d.name
+        return baseline
+
+    def keep_files(self, other: Baseline, checked: Sequence[str]) -> None:
+        """Carry over ``other``'s entries for files this run did not check and that
+        still exist (a run over some files must not forget the others)."""
+        done = {relative_path(p, self.folder) for p in checked}
+        for key, count in other.counts.items():
+            path = key[0]
+            if path in done or path == "-" or not (self.folder / path).is_file():
+                continue
+            self.counts[key] = count
+            self.names[key] = other.names.get(key, "")
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def files(self) -> int:
+        return len({path for path, _, _ in self.counts})
+
+    def dumps(self) -> str:
+        problems = [
+            {
+                "path": path,
+                "code": code,
+                "name": self.names.get((path, code, fp), ""),
+                "fingerprint": fp,
+                "count": count,
+            }
+            for (path, code, fp), count in sorted(self.counts.items())
+            if count > 0
+        ]
+        doc = {VERSION_KEY: VERSION, "problems": problems}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def load(path: Path) -> Baseline:
+    """Read a baseline file, raising :class:`BaselineError` with a one-line reason."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{path}: not an ampcheck baseline (not UTF-8)") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(
+            f"{path}: not an ampcheck baseline (invalid JSON: {exc.msg} "
+            f"at line {exc.lineno} column {exc.colno})"
+        ) from None
+    if not isinstance(doc, dict) or VERSION_KEY not in doc:
+        raise BaselineError(f"{path}: not an ampcheck baseline (no '{VERSION_KEY}' version)")
+    if doc[VERSION_KEY] != VERSION:
+        raise BaselineError(
+            f"{path}: baseline format {doc[VERSION_KEY]!r} is not supported "
+            f"(this ampcheck reads format {VERSION}); write it again with --write-baseline"
+        )
+    problems = doc.get("problems")
+    if not isinstance(problems, list):
+        raise BaselineError(f"{path}: not an ampcheck baseline ('problems' is not a list)")
+    baseline = Baseline(path.parent)
+    for i, entry in enumerate(problems):
+        ok = isinstance(entry, dict) and all(
+            isinstance(entry.get(k), str) for k in ("path", "code", "fingerprint")
+        )
+        count = entry.get("count", 1) if isinstance(entry, dict) else None
+        if not ok or not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise BaselineError(
+                f"{path}: problem {i + 1} needs 'path', 'code' and 'fingerprint' strings "
+                "and a positive 'count'"
+            )
+        key = (entry["path"], entry["code"], entry["fingerprint"])
+        baseline.counts[key] += count
+        baseline.names[key] = str(entry.get("name", ""))
+    return baseline
