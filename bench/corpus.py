@@ -16,15 +16,73 @@ import random
 import sys
 from pathlib import Path
 
-WORDS = (
-    "data model learning deep neural network paper results training dataset python "
-    "analysis visualization chart map trade wars research adversarial examples audio "
-    "video representation graph statistics bayesian inference regression clustering "
-    "language text speech vision transformer benchmark open source library release "
-    "tutorial notebook thread explainer survey study cities rents housing climate "
-    "election voters turnout precinct cartogram interactive simulation gradient "
-    "descent optimizer batch normalization attention embedding retrieval search"
-).split()
+WORDS = [
+    "data",
+    "model",
+    "learning",
+    "deep",
+    "neural",
+    "network",
+    "paper",
+    "results",
+    "training",
+    "dataset",
+    "python",
+    "analysis",
+    "visualization",
+    "chart",
+    "map",
+    "trade",
+    "wars",
+    "research",
+    "adversarial",
+    "examples",
+    "audio",
+    "video",
+    "representation",
+    "graph",
+    "statistics",
+    "bayesian",
+    "inference",
+    "regression",
+    "clustering",
+    "language",
+    "text",
+    "speech",
+    "vision",
+    "transformer",
+    "benchmark",
+    "open",
+    "source",
+    "library",
+    "release",
+    "tutorial",
+    "notebook",
+    "thread",
+    "explainer",
+    "survey",
+    "study",
+    "cities",
+    "rents",
+    "housing",
+    "climate",
+    "election",
+    "voters",
+    "turnout",
+    "precinct",
+    "cartogram",
+    "interactive",
+    "simulation",
+    "gradient",
+    "descent",
+    "optimizer",
+    "batch",
+    "normalization",
+    "attention",
+    "embedding",
+    "retrieval",
+    "search",
+]
 NAMES = ["Ana Souza", "Jürgen Weiß", "Zoë Huszár", "李 明", "Ola Nordmann", "Chloé Dubois",
          "Priya Patel", "Mateus Gonçalves", "Yuki Tanaka", "Sam O’Neil"]  # fmt: skip
 EMOJI = ["📈", "🗺️", "🔥", "🤖", "📊", "👀", "🎉", "✨", "🧵", "👩‍💻"]
@@ -66,7 +124,8 @@ def embed(rng: random.Random, tid: str, placeholder: bool = True) -> str:
     if placeholder:
         link = f"https://t.co/{rng.randrange(16**10):010x}"
         lines.append(
-            f'    <blockquote placeholder><p lang="en" dir="ltr">{sentence(rng, rng.randrange(8, 30))} '
+            '    <blockquote placeholder><p lang="en" dir="ltr">'
+            f"{sentence(rng, rng.randrange(8, 30))} "
             f'<a href="{link}">{link}</a></p>&mdash; {user} (@{handle}) '
             f'<a href="https://twitter.com/{handle}/status/{tid}?ref_src=twsrc%5Etfw">'
             f"{day.strftime('%B')} {day.day}, {day.year}</a></blockquote>"

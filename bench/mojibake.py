@@ -111,7 +111,7 @@ def make_post(rng: random.Random, lines: list[str], hard: bool = False) -> str:
         f'title: "{title}"',
         f"date: 2020-01-{rng.randrange(1, 29):02d} 00:00:00 +00:00",
         "layout: post",
-        f'description: "{pick()}"'.replace('\\', "/") if not hard else "description: Hard text",
+        f'description: "{pick()}"'.replace("\\", "/") if not hard else "description: Hard text",
         "---",
         "",
     ]
@@ -134,8 +134,7 @@ def make_post(rng: random.Random, lines: list[str], hard: bool = False) -> str:
 def sloppy_cp1252(data: bytes) -> str:
     """Bytes read as Windows-1252 the way browsers do (undefined bytes: C1 controls)."""
     return "".join(
-        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
-        for b in data
+        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in data
     )
 
 

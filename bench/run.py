@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base = statistics.median(commands[0].times)
     imports = statistics.median(commands[6].times)
-    print(f"{args.posts} posts ({sum(p.stat().st_size for p in posts_dir.iterdir()) / 1e6:.1f} MB), "
-          f"{args.repeat} runs each, medians, {cores} cores\n")  # fmt: skip
+    size = sum(p.stat().st_size for p in posts_dir.iterdir()) / 1e6
+    print(f"{args.posts} posts ({size:.1f} MB), {args.repeat} runs each, medians, {cores} cores\n")
     print("| command | median | vs full-parse pipeline | peak memory |")
     print("|---|---|---|---|")
     for cmd in commands:

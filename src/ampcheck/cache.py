@@ -21,7 +21,7 @@ from typing import Any
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError, Severity
 
 CACHE_DIR_NAME = ".ampcheck_cache"
-FORMAT = 1
+FORMAT = 2
 # https://bford.info/cachedir/: backup and archiving tools skip a folder holding this
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -117,6 +117,7 @@ def _plain(d: Diagnostic) -> dict[str, Any]:
         "fix": fix,
         "start": d.start,
         "end": d.end,
+        "fingerprint": d.fingerprint,
     }
 
 
@@ -141,4 +142,5 @@ def _diagnostic(raw: dict[str, Any]) -> Diagnostic:
         ),
         start=raw["start"],
         end=raw["end"],
+        fingerprint=raw["fingerprint"],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import hashlib
 import os
 import shutil
 import sys
@@ -21,12 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ampcheck import __version__
+from ampcheck.cache import CACHE_DIR_NAME
 from ampcheck.config import ConfigError, Settings, SiteFinder, find_config, load_settings
-from ampcheck.model import InternalError, Severity
+from ampcheck.model import Severity
 from ampcheck.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
+    from ampcheck.cache import Cache
     from ampcheck.formatters import Report
+    from ampcheck.runner import FileResult
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 POST_SUFFIXES = (".md", ".markdown", ".html")
@@ -41,6 +45,16 @@ SKIP_FOLDERS = {
 COLOR_CHOICES = ("auto", "always", "never")
 #: a run over at least this many files shows its progress on a terminal's stderr
 PROGRESS_MIN_FILES = 20
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _comma_list(value: str) -> list[str]:
@@ -117,6 +131,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the resolved configuration and where each value comes from",
     )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
+    perf = p.add_argument_group("speed")
+    perf.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help="check files in N processes (default: one per core; one for a few files)",
+    )
+    perf.add_argument(
+        "--no-cache", action="store_true", help="check every file again, keep no results"
+    )
+    perf.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"keep results here (default: {CACHE_DIR_NAME}/ beside the configuration file)",
+    )
     p.add_argument("--config", metavar="FILE", help="read settings from this file")
     p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
     return p
@@ -185,7 +215,9 @@ def use_color(choice: str | None, stream: TextIO) -> bool:
     return bool(isatty is not None and isatty())
 
 
-def _load_plugins(settings: Settings) -> tuple[RuleTable, dict[str, Any], list[str]]:
+def _load_plugins(
+    settings: Settings,
+) -> tuple[RuleTable, dict[str, Any], list[str], dict[str, str]]:
     """The rules and formatters of every plugin that loads; a plugin that fails to
     import or whose hook raises is named in the returned messages and left out."""
     from ampcheck.plugins import call_hook, get_plugin_manager
@@ -202,7 +234,7 @@ def _load_plugins(settings: Settings) -> tuple[RuleTable, dict[str, Any], list[s
                 raise ConfigError(f"output format {name!r} is registered twice")
             formatters[name] = fn
     failed = [f"plugin {name} failed to load: {why}" for name, why in loaded.failures]
-    return table, formatters, failed
+    return table, formatters, failed, loaded.versions
 
 
 def run(
@@ -223,7 +255,7 @@ def run(
         if args.config and not config_path.is_file():  # type: ignore[union-attr]
             raise ConfigError(f"{args.config}: no such configuration file")
         settings = load_settings(config_path)
-        table, formatters, failed_plugins = _load_plugins(settings)
+        table, formatters, failed_plugins, versions = _load_plugins(settings)
     except ConfigError as exc:
         stderr.write(f"ampcheck: error: {exc}\n")
         return EXIT_ERROR
@@ -287,15 +319,22 @@ def run(
         and getattr(stderr, "isatty", lambda: False)()
     ):
         state.progress = Progress(stderr, len(files))
-    done = 0
     for item in items:
         if isinstance(item, str):
             state.error(item)
-            continue
-        done += 1
+    from ampcheck.runner import Context, check_file, check_files, default_jobs
+
+    ctx = Context(args, rules, _cache(args, settings, rules, versions), state.sites)
+    on_disk = [(shown, file) for shown, file in files if file is not None]
+    jobs = args.jobs or default_jobs()
+    if any(file is None for _, file in files):
+        data = sys.stdin.buffer.read()
+        shown = next(shown for shown, file in files if file is None)
+        _merge(state, report, check_file(ctx, shown, None, data))
+    for done, result in enumerate(check_files(ctx, on_disk, jobs), 1):
         if state.progress is not None:
-            state.progress.update(done, item[0])
-        _check_file(state, report, *item)
+            state.progress.update(done, result.shown)
+        _merge(state, report, result)
     if state.progress is not None:
         state.progress.clear()
 
@@ -537,51 +576,69 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) for pat in patterns)
 
 
-def _check_file(state: Run, report: Report, shown: str, file: Path | None) -> None:
-    from ampcheck.fixer import encode, fix_post, unified_diff, write_atomic
-    from ampcheck.linter import lint
-    from ampcheck.post import Post
-
-    args = state.args
-    try:
-        data = sys.stdin.buffer.read() if file is None else file.read_bytes()
-    except OSError as exc:
-        state.error(f"{shown}: cannot read: {exc.strerror or exc}")
+def _merge(state: Run, report: Report, result: FileResult) -> None:
+    """Add one file's result to the run, in the order of the files."""
+    for message in result.messages:
+        if message not in state.errors:
+            state.error(message)
+    if not result.read:
         return
-    site_path = file if file is not None else Path(shown)
-    site = state.sites.site_for(site_path) if file is not None or shown != "-" else None
-    if site is not None and site.problem and site.problem not in state.errors:
-        state.error(site.problem)
-    post = Post(shown, data, site, site_path if shown != "-" else None)
     report.files += 1
-    report.paths.append(shown)
-    if not (args.fix or args.diff):
-        result = lint(post, state.rules)
-        report.diagnostics.extend(result.diagnostics)
-        report.errors.extend(result.errors)
-        return
-    outcome = fix_post(post, state.rules, unsafe=args.unsafe_fixes)
-    report.errors.extend(outcome.remaining.errors)
-    if args.diff:
-        if outcome.changed:
-            state.diffs += 1
-            state.stdout.write(unified_diff(shown, post.text, outcome.post.text))
-        return
-    report.diagnostics.extend(outcome.remaining.diagnostics)
-    report.fixed += len(outcome.applied)
-    if file is None:
+    report.paths.append(result.shown)
+    report.errors.extend(result.errors)
+    report.diagnostics.extend(result.diagnostics)
+    report.fixed += result.fixed
+    if result.diff:
+        state.diffs += 1
+        state.stdout.write(result.diff)
+    if result.output is not None:
         state.stdout.flush()
         buffer = getattr(state.stdout, "buffer", None)
         if buffer is not None:
-            buffer.write(encode(outcome.post))
+            buffer.write(result.output)
             buffer.flush()
         else:  # a text stream (tests): the same bytes, as text
-            state.stdout.write(outcome.post.text)
-        return
-    if outcome.changed:
+            state.stdout.write(result.output.decode("utf-8", "surrogateescape"))
+
+
+def _cache(
+    args: argparse.Namespace,
+    settings: Settings,
+    rules: Sequence[ActiveRule],
+    versions: dict[str, str],
+) -> Cache | None:
+    """The results cache of this run, or ``None`` with ``--no-cache``."""
+    from ampcheck.cache import Cache, fingerprint
+
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        folder = Path(args.cache_dir)
+    else:
+        folder = (settings.path.parent if settings.path else Path.cwd()) / CACHE_DIR_NAME
+    plugin_files: list[tuple[str, str | None]] = []
+    for path in settings.plugins:
         try:
-            write_atomic(file, encode(outcome.post))
-        except OSError as exc:
-            report.errors.append(
-                InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
-            )
+            plugin_files.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:
+            plugin_files.append((str(path), None))
+    context = fingerprint(
+        __version__,
+        _source_stamp(),
+        sys.version,
+        sorted(versions.items()),
+        plugin_files,
+        [(r.code, r.severity.value, r.configured, repr(r.rule.options)) for r in rules],
+    )
+    return Cache(folder, context)
+
+
+def _source_stamp() -> list[tuple[str, int, int]]:
+    """ampcheck's own files (names, sizes, times): a changed checkout is a new version."""
+    root = Path(__file__).parent
+    stamp = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
+            st = path.stat()
+            stamp.append((str(path.relative_to(root)), st.st_size, st.st_mtime_ns))
+    return stamp

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import fnmatch
 import sys
-from datetime import tzinfo
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -17,11 +17,12 @@ letter of the word's script.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 MAX_ROUNDS = 3  # text damaged twice (or three times) over is repaired in rounds
 
@@ -41,7 +42,7 @@ def _codec(name: str, decode: dict[int, list[str]]) -> Codec:
     return Codec(name, to_byte, re.compile(f"[{cls}]{{2,}}"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def codecs() -> tuple[Codec, ...]:
     mac = {b: [bytes([b]).decode("mac_roman")] for b in range(0x80, 0x100)}
     # Windows-1252 as browsers read it: the five undefined bytes become the C1
@@ -50,10 +51,8 @@ def codecs() -> tuple[Codec, ...]:
     win: dict[int, list[str]] = {}
     for b in range(0x80, 0x100):
         chars = {chr(b)}
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             chars.add(bytes([b]).decode("cp1252"))
-        except UnicodeDecodeError:
-            pass
         win[b] = sorted(chars)
     return (_codec("Mac Roman", mac), _codec("Windows-1252", win))
 
@@ -77,6 +76,11 @@ class _Span:
     strong: bool
 
 
+# UTF-8 lead bytes by high nibble: C/D start two bytes, E three, F four (F5..F7 and
+# overlong C0/C1 fail to decode below)
+_SEQUENCE_SIZE = {0xC: 2, 0xD: 2, 0xE: 3, 0xF: 4}
+
+
 def _sequences(text: str, start: int, end: int, codec: Codec) -> Iterator[tuple[int, int, str]]:
     """Valid multi-byte UTF-8 sequences inside a run of high characters."""
     data = bytes(codec.to_byte[ch] for ch in text[start:end])
@@ -84,7 +88,7 @@ def _sequences(text: str, start: int, end: int, codec: Codec) -> Iterator[tuple[
     n = len(data)
     while i < n:
         lead = data[i]
-        size = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if lead <= 0xF4 else 0
+        size = _SEQUENCE_SIZE.get(lead >> 4, 0) if lead >= 0xC2 else 0
         if size and i + size <= n:
             try:
                 ch = data[i : i + size].decode("utf-8")
@@ -140,9 +144,10 @@ def _neighbours(text: str, start: int, end: int) -> list[str]:
 
 
 def _latin_letter(ch: str) -> bool:
-    """A cased letter of Latin-1 or Latin Extended-A/B: the accented letters of
-    European languages (é, ü, ł, ş, ǎ)."""
-    return "\u00c0" <= ch <= "\u024f" and unicodedata.category(ch) in ("Lu", "Ll")
+    """A cased letter of Latin-1, Latin Extended-A/B or IPA: the accented letters of
+    European languages (é, ü, ł, ş, ǎ) and the letters African and Turkic alphabets
+    borrow from IPA (ɛ, ə)."""
+    return "\u00c0" <= ch <= "\u02af" and unicodedata.category(ch) in ("Lu", "Ll")
 
 
 def _modifier_letter(ch: str) -> bool:
@@ -158,6 +163,42 @@ def _script_fits(ch: str, before: str, after: str) -> bool:
     return not mine or all(_script(c) in (mine, "") for c in (before, after) if c.isalpha())
 
 
+class _View:
+    """The text as it reads once repaired: a neighbour that is itself damaged counts
+    as the character it stands for (for deciding about the spans beside it)."""
+
+    def __init__(self, text: str, repaired: dict[_Span, str] | None = None) -> None:
+        self.text = text
+        self.spans = sorted(repaired or {}, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.repaired = repaired or {}
+
+    def char(self, i: int, last: bool) -> str:
+        """The character at ``i``; in a damaged span, the last (``last``) or first
+        character of its repair."""
+        if not 0 <= i < len(self.text):
+            return " "
+        k = bisect.bisect_right(self.starts, i) - 1
+        if k >= 0 and i < self.spans[k].end:
+            fixed = self.repaired[self.spans[k]] or " "
+            return fixed[-1] if last else fixed[0]
+        return self.text[i]
+
+    def around(self, start: int, end: int) -> tuple[str, str]:
+        """The characters just before and just after ``start..end``."""
+        return self.char(start - 1, True), self.char(end, False)
+
+    def past_spaces(self, start: int, end: int) -> tuple[str, str]:
+        """The nearest characters before and after ``start..end`` that are not spaces."""
+        i = start - 1
+        while i >= 0 and self.text[i] == " ":
+            i -= 1
+        j = end
+        while j < len(self.text) and self.text[j] == " ":
+            j += 1
+        return self.char(i, True), self.char(j, False)
+
+
 def _context(text: str, span: _Span) -> tuple[str, str]:
     before = text[span.start - 1] if span.start > 0 else " "
     after = text[span.end] if span.end < len(text) else " "
@@ -169,7 +210,7 @@ def _context(text: str, span: _Span) -> tuple[str, str]:
 _ONE_LETTER_WORDS = frozenset("àâåèéòóùûÀÈÉ")
 
 
-def _pair_proves(text: str, start: int, end: int, pair: str, ch: str) -> bool:
+def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     """Whether a pair of characters standing at ``text[start:end]`` proves by itself
     that it is damage decoding to ``ch``.
 
@@ -181,8 +222,7 @@ def _pair_proves(text: str, start: int, end: int, pair: str, ch: str) -> bool:
     """
     if any("\x80" <= c <= "\x9f" for c in pair):
         return True
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
+    before, after = view.around(start, end)
     if _modifier_letter(ch) and before.isalpha() and after.isalpha():
         return before.islower() or after.islower()  # o\u00ca\u00bbzgartirish: an okina
     if pair[0] in "Â¬" and ch in _C2_MARKS and (before.isalnum() or after.isalnum()):
@@ -193,11 +233,11 @@ def _pair_proves(text: str, start: int, end: int, pair: str, ch: str) -> bool:
         return False
     first = pair[0]
     if first.isupper() and before.islower():
-        # a capital inside a lowercase word: dzia\u00c5\u201aa, ietekm\u00c4\u201c, pubblicit\u00c3\u00a0
+        # a capital inside a lowercase word: dziaÅ‚a, ietekmÄ“, pubblicitÃ\u00a0
         return True
     if pair[-1] == "\u00a0":
         return False  # a no-break space after a capital (SELK\u00c4\u00a0EDELL\u00c4) is meant
-    if before in "'’" and start > 1 and text[start - 2].isalpha():
+    if before in "'’" and view.char(start - 2, True).isalpha():
         before = "a"  # after an elision (l'\u221a\u2260ndex) a word goes on
     if _looks_written(pair, before, after) and not "\u00a0" <= ch <= "\u00ff":
         return False  # puis\u2026\u00e9, CAF\u00c9\u201d, ZZAJ\u00c9\u2019s
@@ -206,28 +246,28 @@ def _pair_proves(text: str, start: int, end: int, pair: str, ch: str) -> bool:
     if before.isalpha():
         # glued to a word by a symbol no word ends with (caf\u221a\u00a9), not a mark
         return not first.isalpha() and first not in _WORD_MARKS
-    return ch in _ONE_LETTER_WORDS and _before_word(text, end)
+    if after.islower() and not before.isalnum():
+        # starting a word with a sign no word starts with (\u221a\u2260cones,
+        # \u00c4\u00b4anejro, \u00c3\u2013sterbotten; not \u00c3\u2019s)
+        second = pair[-1]
+        if not first.isalpha() and first not in _WORD_MARKS and second.isalpha():
+            # \u221a\u00d1rger: a symbol and then a Latin letter open no word
+            return "A" <= unicodedata.normalize("NFD", second)[0].upper() <= "Z"
+        return not second.isalpha() and (second not in _WORD_MARKS or second in "–—")
+    return ch in _ONE_LETTER_WORDS and _wordish(view.past_spaces(start, end)[1])
 
 
 _C2_MARKS = frozenset("«»°©®±·¿¡§¶")
 
 
-def _before_word(text: str, end: int) -> bool:
-    """A word follows, past spaces (not a maths sign: \u221a\u03c0 \u2248 1.772)."""
-    right = text[end : end + 8].lstrip()
-    return bool(right) and _wordish(right[0])
+def _beside_maths(view: _View, start: int, end: int) -> bool:
+    """The nearest character on either side, past spaces, is a maths sign."""
+    return any(_maths(c) for c in view.past_spaces(start, end))
 
 
-def _among_words(text: str, start: int, end: int, damaged: Callable[[int], bool]) -> bool:
-    """The nearest characters on both sides, past spaces, belong to words (letters,
-    digits, apostrophes and quotes) or to damaged text (ritaÃ° Ã\xad t\u00edmabundna)."""
-    left = text[max(0, start - 8) : start].rstrip()
-    right = text[end : end + 8].lstrip()
-    if not (left and right):
-        return False
-    i = start - (len(text[max(0, start - 8) : start]) - len(left)) - 1
-    j = end + (len(text[end : end + 8]) - len(right))
-    return (_wordish(left[-1]) or damaged(i)) and (_wordish(right[0]) or damaged(j))
+def _maths(ch: str) -> bool:
+    """A maths sign of running text (not < > | ~ of markup)."""
+    return ch in "=+" or (not ch.isascii() and unicodedata.category(ch) == "Sm")
 
 
 def _wordish(ch: str) -> bool:
@@ -311,13 +351,15 @@ def _claims(text: str) -> list[_Claim]:
         if not spans:
             continue
         rounds = {s: _all_rounds(s.decoded, codec) for s in spans}
+        # neighbours read as they would once repaired all the way
+        draft = _View(text, {s: rounds[s][-1].text if rounds[s] else s.decoded for s in spans})
         # damage done once more shows in a round that is strong, or in a lone pair that
         # proves itself (caf\u00c3\u0192\u00c2\u00a9); at each depth on its own
         proven: dict[tuple[_Span, int], bool] = {}
         for s, chain in rounds.items():
             before = s.decoded
             for depth, r in enumerate(chain):
-                proven[s, depth] = not r.weak or _pair_proves(text, s.start, s.end, before, r.text)
+                proven[s, depth] = not r.weak or _pair_proves(draft, s.start, s.end, before, r.text)
                 before = r.text
         twice = {depth for (_, depth), ok in proven.items() if ok}
         # the script most of the damaged text restores to (leaving out the pairs that
@@ -343,15 +385,10 @@ def _claims(text: str) -> list[_Claim]:
         certain = [s for s in spans if len(s.decoded) > 1]
         fits = {s: _script_fits(s.decoded, *_context(text, s)) for s in spans}
         restores = {s for s in spans if len(s.decoded) > 1 or s.strong}
-        starts = [s.start for s in spans]
-
-        def covered(i: int, spans: list[_Span] = spans, starts: list[int] = starts) -> bool:
-            k = bisect.bisect_right(starts, i) - 1
-            return k >= 0 and spans[k].start <= i < spans[k].end
-
+        view = _View(text, repaired)
         main = _main_script("".join(s.decoded for s in restores))
         proves = {
-            s: not s.strong and _pair_proves(text, s.start, s.end, text[s.start : s.end], s.decoded)
+            s: not s.strong and _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
             for s in spans
         }
         active = bool(certain) or any(s.strong and fits[s] for s in spans) or any(proves.values())
@@ -369,11 +406,9 @@ def _claims(text: str) -> list[_Claim]:
             elif _looks_written(text[s.start : s.end], *_context(text, s)):
                 ok = _plain_pair(text[s.start : s.end], ch, script, *_context(text, s))
             elif _script(ch) == "LATIN" and not _neighbours(text, s.start, s.end):
-                # a Latin letter standing alone is a word between words (Welsh \u00e2'r,
-                # Kashubian \u00f2); beside symbols it is not (\u221a\u03c0 \u2248 stays: maths)
-                ok = (ch in _ONE_LETTER_WORDS and _before_word(text, s.end)) or _among_words(
-                    text, s.start, s.end, covered
-                )
+                # a Latin letter standing alone (Welsh \u00e2'r, u.\u00fe.b., (\u0103)), but
+                # not beside a maths sign (\u221a\u03c0 \u2248 1.772 stays)
+                ok = not _beside_maths(view, s.start, s.end)
             else:
                 ok = True
             if ok:

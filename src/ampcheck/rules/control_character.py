@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.model import Edit, Fix, FixAvailability, Violation
+from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 from ampcheck.rules.mojibake import mojibake, shown
@@ -68,6 +68,7 @@ class ControlCharacter(Rule):
                 m.end(),
                 f"invisible {_name(ch)} {_INVISIBLE[ch]}: it changes how the text reads or "
                 "matches without showing",
+                severity=Severity.WARNING,  # it may be meant: the author decides
             )
 
 
@@ -111,7 +112,7 @@ def _controls(text: str, start: int, end: int) -> Iterator[Violation]:
         return
     between_words = (
         set(run) <= {"\x0b", "\x0c"}
-        and 0 < start
+        and start > 0
         and end < len(text)
         and not text[start - 1].isspace()
         and not text[end].isspace()

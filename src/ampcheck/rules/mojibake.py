@@ -43,7 +43,6 @@ class Mojibake(Rule):
             yield Violation(
                 r.start,
                 r.end,
-                f"mojibake: '{shown(r.original)}' is '{shown(r.repaired)}' "
-                f"decoded as {r.codec}",
+                f"mojibake: '{shown(r.original)}' is '{shown(r.repaired)}' decoded as {r.codec}",
                 Fix.safe(f"restore '{shown(r.repaired)}'", Edit(r.start, r.end, r.repaired)),
             )

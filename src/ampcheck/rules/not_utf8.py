@@ -42,7 +42,7 @@ class NotUtf8(Rule):
             yield from _broken(post, runs, where)
             return
         body = post.text[1:] if post.has_bom else post.text
-        if any("\x80" <= ch and not "\udc80" <= ch <= "\udcff" for ch in body):
+        if any(ch >= "\x80" and not "\udc80" <= ch <= "\udcff" for ch in body):
             # valid UTF-8 beside undecodable bytes: only those bytes are legacy text
             guess = guess_legacy(b" ".join(data for _, _, data in runs))
             label = LEGACY_NAMES[guess.encoding]
@@ -88,4 +88,3 @@ def _broken(post: Post, runs: list[tuple[int, int, bytes]], where: str) -> Itera
             )
         else:
             yield Violation(start, end, f"{where}; these bytes are in no UTF-8 form")
-

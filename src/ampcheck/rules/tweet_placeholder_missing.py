@@ -14,7 +14,6 @@ from ampcheck.post import Element, Post
 from ampcheck.rule import Rule
 from ampcheck.tweets import inner_text, placeholder_of
 
-
 _WORD_IN_TEXT_RE = re.compile(r"(?:^|>)[^<]*?[^\W_]")
 
 
