@@ -9,11 +9,9 @@ output is the same whatever the number of jobs.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,6 +153,9 @@ def check_files(
         for shown, file in files:
             yield check_file(ctx, shown, file)
         return
+    import multiprocessing  # only when a pool pays off: it costs start-up time
+    from concurrent.futures import ProcessPoolExecutor
+
     mp: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         mp = multiprocessing.get_context("fork")
