@@ -244,13 +244,14 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     if before.isalpha() and after.isalpha():
         return not (before.isupper() and after.isupper() and ch.islower())
     if before.isalpha():
-        # glued to a word by a symbol no word ends with (caf\u221a\u00a9), not a mark
-        return not first.isalpha() and first not in _WORD_MARKS
+        # glued to a word by a symbol no word ends with (caf\u221a\u00a9, revocat\u0192\u00c9),
+        # not a mark
+        return not _word_letter(first) and first not in _WORD_MARKS
     if after.islower() and not before.isalnum():
         # starting a word with a sign no word starts with (\u221a\u2260cones,
         # \u00c4\u00b4anejro, \u00c3\u2013sterbotten; not \u00c3\u2019s)
         second = pair[-1]
-        if not first.isalpha() and first not in _WORD_MARKS and second.isalpha():
+        if not _word_letter(first) and first not in _WORD_MARKS and second.isalpha():
             # \u221a\u00d1rger: a symbol and then a Latin letter open no word
             return "A" <= unicodedata.normalize("NFD", second)[0].upper() <= "Z"
         return not second.isalpha() and (second not in _WORD_MARKS or second in "–—")
@@ -258,6 +259,13 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
 
 
 _C2_MARKS = frozenset("«»°©®±·¿¡§¶")
+# Letters by Unicode that write no word: the florin sign, ordinal indicators, the micro
+# sign, and the Greek letters of maths (Mac Roman damage is full of them)
+_SIGN_LETTERS = frozenset("ƒªºµπΩ")
+
+
+def _word_letter(ch: str) -> bool:
+    return ch.isalpha() and ch not in _SIGN_LETTERS
 
 
 def _beside_maths(view: _View, start: int, end: int) -> bool:
