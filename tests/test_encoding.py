@@ -36,6 +36,7 @@ CORRECT = [
     "“élan”, Paris—à bientôt, «Ça va?»",
     "Σ ΑΒΓ, Привет мир, שלום, مرحبا",
     "Dvořák, Škoda, Łódź, Þingvellir",
+    "Γ(1/2) = √π",
     "the letter Ã¼ stood for ü",
 ]
 

@@ -207,7 +207,7 @@ def _context(text: str, span: _Span) -> tuple[str, str]:
 
 # Words of one accented letter (Italian è, È, ò; French à, À; Portuguese é, à; Welsh
 # â; Kurmanji û; Walloon å; Spanish ó between numbers).
-_ONE_LETTER_WORDS = frozenset("àâåèéòóùûÀÈÉ")
+_ONE_LETTER_WORDS = frozenset("àâåèéòóûÀÈÉ")
 
 
 def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
@@ -255,7 +255,11 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
             # \u221a\u00d1rger: a symbol and then a Latin letter open no word
             return "A" <= unicodedata.normalize("NFD", second)[0].upper() <= "Z"
         return not second.isalpha() and (second not in _WORD_MARKS or second in "–—")
-    return ch in _ONE_LETTER_WORDS and _wordish(view.past_spaces(start, end)[1])
+    return (
+        ch in _ONE_LETTER_WORDS
+        and _wordish(view.past_spaces(start, end)[1])
+        and not _beside_maths(view, start, end)
+    )
 
 
 _C2_MARKS = frozenset("«»°©®±·¿¡§¶")
@@ -283,7 +287,7 @@ def _wordish(ch: str) -> bool:
     that ends a clause, as around \u221a\u03c0 \u2248 1.772)."""
     if ch.isalnum() or ch in "'’‘`\"“”":
         return True
-    return unicodedata.category(ch) != "Sm" and ch not in ":;=,.!?()[]{}<>"
+    return not ch.isspace() and unicodedata.category(ch) != "Sm" and ch not in ":;=,.!?()[]{}<>"
 
 
 # Marks people type right before or after a word: “CAF\u00c9” and “\u00e9lan” are text, not
