@@ -56,8 +56,10 @@ def measure(cmd: Command) -> None:
 
 def peers(posts_dir: Path) -> list[Command]:
     found: list[Command] = []
-    if shutil.which("pymarkdown"):
-        found.append(Command("pymarkdown scan", ["pymarkdown", "scan", str(posts_dir)]))
+    local = Path(sys.executable).with_name("pymarkdown")
+    pymarkdown = str(local) if local.exists() else shutil.which("pymarkdown")
+    if pymarkdown:
+        found.append(Command("pymarkdown scan", [pymarkdown, "scan", str(posts_dir)]))
     cli2 = HERE / "node" / "node_modules" / ".bin" / "markdownlint-cli2"
     if cli2.exists():
         found.append(Command("markdownlint-cli2", [str(cli2), f"{posts_dir}/**/*.md"]))
