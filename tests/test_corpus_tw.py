@@ -55,7 +55,7 @@ def test_fixing_the_form_feeds_changes_only_them(tmp_path: Path) -> None:
     posts.mkdir()
     names = ("2018-06-25-day-37.md", "2018-07-03-day-45.md")
     for name in names:
-        shutil.copy(DSTOTD / name, posts / name)
+        shutil.copyfile(DSTOTD / name, posts / name)  # the corpus is read-only
     result = invoke(str(posts), "--select", "TW002", "--fix", "--format", "json")
     assert result.code == 0, result.out + result.err
     assert result.json == []

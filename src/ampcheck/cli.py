@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import fnmatch
 import hashlib
 import os
@@ -54,6 +55,18 @@ def _positive(value: str) -> int:
         number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 2**31:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds (0: no limit), got {value!r}"
+        )
     return number
 
 
@@ -149,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", metavar="FILE", help="read settings from this file")
     p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
+    p.add_argument(
+        "--rule-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a rule that spends longer on one file, and report it (default: the "
+        "rule-timeout setting, 10; 0: no limit)",
+    )
     return p
 
 
@@ -324,7 +344,10 @@ def run(
             state.error(item)
     from ampcheck.runner import Context, check_file, check_files, default_jobs
 
-    ctx = Context(args, rules, _cache(args, settings, rules, versions), state.sites)
+    limits = settings.limits
+    if args.rule_timeout is not None:
+        limits = dataclasses.replace(limits, rule_timeout=args.rule_timeout or None)
+    ctx = Context(args, rules, _cache(args, settings, rules, versions), state.sites, limits)
     on_disk = [(shown, file) for shown, file in files if file is not None]
     jobs = args.jobs or default_jobs()
     if any(file is None for _, file in files):
@@ -532,20 +555,25 @@ def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
     paths = state.args.paths
     if not paths:
         paths = ["_posts"] if Path("_posts").is_dir() else ["."]
-    seen: set[Path] = set()
+    from ampcheck.files import file_key
+
+    seen: set[str] = set()
     for raw in paths:
         if raw == "-":
             yield (state.args.stdin_filename or "-", None)
             continue
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path, state.settings.exclude):
-                key = found.resolve()
+            for found in _walk(path, state.settings.exclude, state.settings.follow_symlinks):
+                if isinstance(found, str):
+                    yield found  # a folder that cannot be listed
+                    continue
+                key = file_key(found)
                 if key not in seen:
                     seen.add(key)
                     yield (str(found), found)
-        elif path.exists():
-            key = path.resolve()
+        elif os.path.lexists(path):  # a broken link too: reading it says what is wrong
+            key = file_key(path)
             if key not in seen:
                 seen.add(key)
                 yield (str(path), path)
@@ -553,20 +581,21 @@ def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
             yield f"{raw}: no such file or folder"
 
 
-def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIP_FOLDERS
-            and not _excluded(Path(folder, d), exclude)
-        )
-        for name in sorted(files):
-            if name.endswith(POST_SUFFIXES):
-                path = Path(folder, name)
-                if not _excluded(path, exclude):
-                    yield path
+def _walk(
+    root: Path, exclude: Sequence[str], follow_symlinks: bool = False
+) -> Iterator[Path | str]:
+    """Posts under ``root``, and an error message for each folder that cannot be
+    listed (symbolic links: see :func:`ampcheck.files.walk`)."""
+    from ampcheck.files import walk
+
+    def skip(folder: Path) -> bool:
+        name = folder.name
+        return name.startswith(".") or name in SKIP_FOLDERS or _excluded(folder, exclude)
+
+    def wanted(path: Path) -> bool:
+        return path.name.endswith(POST_SUFFIXES) and not _excluded(path, exclude)
+
+    return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
 
 
 def _excluded(path: Path, patterns: Sequence[str]) -> bool:

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from ampcheck.safeyaml import safe_load
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -29,6 +31,19 @@ CONFIG_FILES = (".ampcheck.toml", "pyproject.toml")
 
 class ConfigError(Exception):
     """A configuration file or option is wrong; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on the work one file may cause (README, "Guarantees").
+
+    ``rule_timeout``: seconds one rule may spend on one file before it is stopped and
+    reported as an internal error (``None``: no limit); ``max_file_size``: bytes above
+    which a file is not checked but reported (``None``: no limit).
+    """
+
+    rule_timeout: float | None = 10.0
+    max_file_size: int | None = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +58,13 @@ class Settings:
     plugins: tuple[Path, ...] = ()
     required_fields: tuple[str, ...] | None = None
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    #: folder searches follow symbolic links, also out of the folder searched
+    follow_symlinks: bool = False
 
 
 _LIST_KEYS = {"select", "extend-select", "ignore", "exclude", "plugins", "required-fields"}
-_KNOWN_KEYS = _LIST_KEYS | {"rules"}
+_KNOWN_KEYS = _LIST_KEYS | {"rules", "rule-timeout", "max-file-size", "follow-symlinks"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -102,6 +120,9 @@ def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise ConfigError(f"{where}: [rules] must hold one table per rule, e.g. [rules.FM003]")
     base = path.parent if path is not None else Path.cwd()
+    follow = table.get("follow-symlinks", False)
+    if not isinstance(follow, bool):
+        raise ConfigError(f"{where}: follow-symlinks must be true or false")
     return Settings(
         path=path,
         select=lists.get("select"),
@@ -111,7 +132,27 @@ def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
         plugins=tuple(base / p for p in lists.get("plugins", ())),
         required_fields=lists.get("required-fields"),
         rules={k: dict(v) for k, v in rules.items()},
+        limits=limits_from_table(table, where),
+        follow_symlinks=follow,
     )
+
+
+def limits_from_table(table: dict[str, Any], where: str) -> Limits:
+    """``rule-timeout`` (seconds) and ``max-file-size`` (bytes); 0 turns a limit off."""
+    values: dict[str, Any] = {}
+    for key, kind, unit in (
+        ("rule-timeout", (int, float), "seconds"),
+        ("max-file-size", (int,), "bytes"),
+    ):
+        if key not in table:
+            continue
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, kind) or not 0 <= value < 2**63:
+            raise ConfigError(
+                f"{where}: {key} must be a number of {unit}, 0 for no limit (got {value!r})"
+            )
+        values[key.replace("-", "_")] = value or None
+    return Limits(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,10 +323,12 @@ def load_site(root: Path) -> Site:
     path = root / "_config.yml"
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         return Site(root, {}, f"{path}: cannot read: {exc}")
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        # RecursionError: nesting deeper than the stack (PyYAML without libyaml);
+        # ValueError, TypeError: a value that fails to build (a date like 2018-02-30)
         return Site(root, {}, f"{path}: invalid YAML: {exc}".replace("\n", " "))
     if data is None:
         data = {}

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 from markdown_it.common import html_re
 
+from ampcheck.safeyaml import alias_problem
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -46,8 +48,8 @@ _CLOSE_TAG_RE = re.compile(r"</(?P<name>[A-Za-z][A-Za-z0-9\-]*)\s*>")
 _ATTR_RE = re.compile(
     r"\s+(?P<name>" + html_re.attr_name + r")(?:\s*=\s*(?P<value>" + html_re.attr_value + r"))?"
 )
-_COMMENT_RE = re.compile(html_re.comment)
 _SURROGATES_RE = re.compile("[\udc80-\udcff]")
+_LONE_CR_RE = re.compile("\r(?!\n)")
 _OTHER_MARKUP_RE = re.compile(
     "(?:" + html_re.processing + "|" + html_re.declaration + "|" + html_re.cdata + ")"
 )
@@ -66,6 +68,7 @@ VOID_ELEMENTS = frozenset(
 _LIQUID_RE = re.compile(
     r"\{%-?\s*(?P<tag>[A-Za-z_][\w]*)?(?P<markup>.*?)-?%\}|\{\{-?(?P<output>.*?)-?\}\}", re.DOTALL
 )
+_LIQUID_OPEN_RE = re.compile(r"\{[%{]")
 # Blocks whose content is not Markdown/HTML for a linter: comments and code.
 _LIQUID_OPAQUE = {"comment": "endcomment", "highlight": "endhighlight"}
 # kramdown inline attribute lists and extensions: {: .class #id key="v"}, {::options ... /}
@@ -98,6 +101,9 @@ class FrontMatter:
     ``start``: the first ``-`` of the opening line; ``content_start``/``content_end``:
     the YAML text; ``end``: just after the closing line (where the body starts).
     ``data`` is the loaded mapping, or ``None`` with ``problem`` saying why.
+    ``keys`` holds the text keys (the occurrence that counts); ``duplicates`` the
+    earlier occurrences of any repeated scalar key, also of keys that load as
+    numbers, booleans or null (``1:``, ``yes:``, ``?``), which ``keys`` does not hold.
     """
 
     start: int
@@ -355,7 +361,12 @@ class Post:
         from ampcheck._markdown import parse
 
         first = self.body_first_line - 1
-        tokens = parse(self.text[self.body_start :])
+        body = self.text[self.body_start :]
+        if "\r" in body:
+            # markdown-it reads a lone CR as a line break; Post (like Git) counts lines
+            # at LF only: a space keeps both on the same lines and offsets
+            body = _LONE_CR_RE.sub(" ", body)
+        tokens = parse(body)
         if first:
             for tok in tokens:
                 if tok.map is not None:
@@ -406,7 +417,7 @@ class Post:
         opaque_start = 0
         if "{" not in text:
             return tags, opaque
-        for m in _LIQUID_RE.finditer(text, pos):
+        for m in _liquid_matches(text, pos):
             name = m.group("tag")
             if closing is not None:
                 if name == closing:
@@ -439,7 +450,7 @@ class Post:
 
     @cached_property
     def kramdown_attribute_lists(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _KRAMDOWN_RE.finditer(self.text, self.body_start)]
+        return [m.span() for m in _kramdown_matches(self.text, self.body_start)]
 
     # -- HTML ---------------------------------------------------------------
 
@@ -494,6 +505,11 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     try:
         loader = loader_cls(source)
         node = loader.get_single_node()
+        if node is not None:
+            too_big = alias_problem(node)
+            if too_big is not None:
+                fm.problem = YamlProblem(too_big, fm.content_start)
+                return
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -632,6 +648,7 @@ def _scan_html(post: Post) -> HtmlDocument:
     region_i = 0
     pos = post.body_start
     n = len(text)
+    closers = _Closers(text)
     while True:
         lt = text.find("<", pos)
         if lt == -1:
@@ -642,15 +659,14 @@ def _scan_html(post: Post) -> HtmlDocument:
             pos = regions[region_i][1]
             continue
         nxt = text[lt + 1 : lt + 2]
-        if nxt == "!":
-            cm = _COMMENT_RE.match(text, lt)
-            if cm is not None:
-                body = cm.group()
-                comments.append(Comment(lt, cm.end(), body[4:-3] if len(body) >= 7 else ""))
-                pos = cm.end()
+        if nxt == "!" and text.startswith("<!--", lt):
+            end = _comment_end(text, lt, closers)
+            if end != -1:
+                comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
+                pos = end
                 continue
         if nxt in ("!", "?"):
-            om = _OTHER_MARKUP_RE.match(text, lt)
+            om = _other_markup(text, lt, closers)
             pos = om.end() if om is not None else lt + 1
             continue
         if nxt == "/":
@@ -694,6 +710,103 @@ def _scan_html(post: Post) -> HtmlDocument:
     for unclosed in stack:
         unclosed.end = n
     return HtmlDocument(roots, elements, comments, stray)
+
+
+class _Closers:
+    """``str.find`` for the string that closes a construct (``-->``, ``%}``), which
+    remembers where none is left: many unclosed openers then cost linear time, where a
+    regex with ``.*?`` would scan to the end of the text from each (quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._none_from: dict[str, int] = {}
+        # the last search of each closer: (from, found); searches from further on
+        # that still come before ``found`` find it again without scanning
+        self._last: dict[str, tuple[int, int]] = {}
+
+    def find(self, closer: str, start: int) -> int:
+        none_from = self._none_from.get(closer)
+        if none_from is not None and start >= none_from:
+            return -1
+        last = self._last.get(closer)
+        if last is not None and last[0] <= start <= last[1]:
+            return last[1]
+        found = self.text.find(closer, start)
+        if found == -1:
+            self._none_from[closer] = start
+        else:
+            self._last[closer] = (start, found)
+        return found
+
+
+def _comment_end(text: str, lt: int, closers: _Closers) -> int:
+    """Where the comment opened by ``<!--`` at ``lt`` ends, or -1 when it is not
+    closed: HTML and CommonMark 0.31 (section 6.6) end it at the first ``-->``, with
+    ``<!-->`` and ``<!--->`` as empty comments. (CommonMark 0.30's regex read
+    ``<!-- a ---> b -->`` as one comment, and took quadratic time on many ``--->``.)"""
+    if text.startswith("<!-->", lt):
+        return lt + 5
+    if text.startswith("<!--->", lt):
+        return lt + 6
+    close = closers.find("-->", lt + 4)
+    return close + 3 if close != -1 else -1
+
+
+def _liquid_matches(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """What ``_LIQUID_RE.finditer(text, pos)`` finds, in linear time: each match is
+    searched for only up to the first closer after its opener (where the lazy regex
+    ends anyway)."""
+    closers = _Closers(text)
+    while True:
+        opener = _LIQUID_OPEN_RE.search(text, pos)
+        if opener is None:
+            return
+        start = opener.start()
+        closer = "%}" if opener.group() == "{%" else "}}"
+        end = closers.find(closer, start + 2)
+        m = _LIQUID_RE.match(text, start, end + 2) if end != -1 else None
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
+
+
+def _kramdown_matches(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """What ``_KRAMDOWN_RE.finditer(text, pos)`` finds, in linear time: a list ends
+    at the first ``}``, and only if no line ends before it."""
+    closers = _Closers(text)
+    while True:
+        start = text.find("{:", pos)
+        if start == -1:
+            return
+        close = closers.find("}", start + 2)
+        if close == -1:
+            return
+        newline = closers.find("\n", start)
+        m = _KRAMDOWN_RE.match(text, start, close + 1) if not -1 < newline < close else None
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
+
+
+def _other_markup(text: str, lt: int, closers: _Closers) -> re.Match[str] | None:
+    """A processing instruction, declaration or CDATA section at ``lt``, matched only
+    up to the first string that can close it (see :class:`_Closers`)."""
+    if text.startswith("<?", lt):
+        closer, start = "?>", lt + 2
+    elif text.startswith("<![CDATA[", lt):
+        closer, start = "]]>", lt + 9
+    elif text[lt + 2 : lt + 3].isascii() and text[lt + 2 : lt + 3].isalpha():
+        closer, start = ">", lt + 2  # a declaration: <!DOCTYPE ...>
+    else:
+        return None  # nothing can start here: do not look for a closer
+    end = closers.find(closer, start)
+    if end == -1:
+        return None
+    return _OTHER_MARKUP_RE.match(text, lt, end + len(closer))
 
 
 def _close(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ampcheck.cache import Cache
-from ampcheck.config import SiteFinder
+from ampcheck.config import Limits, SiteFinder
 from ampcheck.model import Applicability, Diagnostic, InternalError
 from ampcheck.registry import ActiveRule
 
@@ -32,6 +32,7 @@ class Context:
     rules: list[ActiveRule]
     cache: Cache | None = None
     sites: SiteFinder = field(default_factory=SiteFinder)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -53,19 +54,40 @@ class FileResult:
 def check_file(
     ctx: Context, shown: str, file: Path | None, data: bytes | None = None
 ) -> FileResult:
-    """Lint (or fix) one file; ``file`` is ``None`` for standard input (``data``)."""
+    """Lint (or fix) one file; ``file`` is ``None`` for standard input (``data``).
+
+    Never raises: a failure of ampcheck itself on this file (a bug) becomes an
+    internal error for the file, and the run goes on with the others.
+    """
+    try:
+        return _check_file(ctx, shown, file, data)
+    except Exception as exc:
+        from ampcheck.linter import describe
+
+        result = FileResult(shown)
+        result.errors.append(InternalError(shown, describe(exc, None)))
+        return result
+
+
+def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
+    from ampcheck.files import NotChecked, read_post
     from ampcheck.fixer import encode, fix_post, unified_diff, write_atomic
     from ampcheck.linter import lint
     from ampcheck.post import Post
 
     args = ctx.args
+    timeout = ctx.limits.rule_timeout
     result = FileResult(shown)
     if data is None:
         try:
-            data = file.read_bytes() if file is not None else b""
+            data = read_post(file, ctx.limits.max_file_size) if file is not None else b""
         except OSError as exc:
             result.read = False
             result.messages.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return result
+        except NotChecked as exc:
+            result.read = False
+            result.messages.append(f"{shown}: not checked: {exc}")
             return result
     site_path = file if file is not None else Path(shown)
     site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
@@ -81,12 +103,12 @@ def check_file(
             return result
     post = Post(shown, data, site, site_path if shown != "-" else None)
     if not fixing:
-        outcome = lint(post, ctx.rules)
+        outcome = lint(post, ctx.rules, timeout=timeout)
         result.diagnostics, result.errors = outcome.diagnostics, outcome.errors
         if key is not None:
             ctx.cache.put(key, outcome.diagnostics, outcome.errors)  # type: ignore[union-attr]
         return result
-    fixed = fix_post(post, ctx.rules, unsafe=args.unsafe_fixes)
+    fixed = fix_post(post, ctx.rules, unsafe=args.unsafe_fixes, timeout=timeout)
     result.errors = list(fixed.remaining.errors)
     if args.diff:
         if fixed.changed:
@@ -99,7 +121,7 @@ def check_file(
         return result
     if fixed.changed:
         try:
-            write_atomic(file, encode(fixed.post))
+            write_atomic(file, encode(fixed.post), expected=data)
         except OSError as exc:
             result.errors.append(
                 InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")

@@ -55,6 +55,8 @@ class ControlCharacter(Rule):
 
     def check(self, post: Post) -> Iterator[Violation]:
         text = post.text
+        if post.data.startswith((b"\xff\xfe", b"\xfe\xff")) and post.first_undecodable is not None:
+            return  # UTF-16: its NUL bytes are halves of characters; EN002 converts the file
         damaged = [(r.start, r.end) for r in mojibake(post)] if not text.isascii() else []
         for m in _CONTROL_RE.finditer(text):
             for start, end in _outside(m.start(), m.end(), damaged):

@@ -20,12 +20,12 @@ class FrontMatterDuplicateKey(Rule):
         if fm is None or fm.data is None:
             return
         for dup in fm.duplicates:
-            last = fm.keys[dup.key]
-            line = post.position(last.start)[0]
+            last = fm.keys.get(dup.key)  # only text keys are there: not 1, true or null
+            where = f"on line {post.position(last.start)[0]}" if last is not None else "below"
             yield Violation(
                 dup.start,
                 dup.end,
-                f"key '{dup.key}' is set again on line {line}: this earlier value is ignored",
+                f"key '{dup.key}' is set again {where}: this earlier value is ignored",
                 _removal(post, dup),
             )
 

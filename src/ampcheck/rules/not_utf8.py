@@ -28,7 +28,16 @@ class NotUtf8(Rule):
             where += f" ({count} undecodable bytes in all)"
         guess = guess_legacy(post.data)
         if guess.encoding == "utf-16":
-            text = post.data.decode("utf-16")
+            try:
+                text = post.data.decode("utf-16")
+            except UnicodeDecodeError:  # cut short, or a lone surrogate: nothing to convert
+                yield Violation(
+                    first,
+                    first + 1,
+                    "not UTF-8: the file starts with a UTF-16 byte order mark, but is not "
+                    "valid UTF-16 either (cut short?)",
+                )
+                return
             yield Violation(
                 first,
                 first + 1,

@@ -1,0 +1,94 @@
+"""Loading YAML that may be hostile: PyYAML's safe loader, plus a bound on aliases.
+
+The safe loader builds only plain values (no ``!!python/object``), but it builds an
+alias as a reference to the same object: a "billion laughs" document of a few hundred
+bytes loads in microseconds and then expands to billions of values in anything that
+walks it (a plugin's rule, a JSON dump). :func:`alias_problem` measures the expansion
+before anything is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """The document's aliases expand it beyond :data:`MAX_ALIAS_EXPANSION` values, or
+    it contains itself."""
+
+
+#: how many more values aliases may add to the front matter (a "billion laughs"
+#: document of a few hundred bytes expands to billions; a real post adds a few)
+MAX_ALIAS_EXPANSION = 100_000
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def alias_problem(root: yaml.Node) -> str | None:
+    """Why the composed YAML must not be built: aliases that expand it by more than
+    :data:`MAX_ALIAS_EXPANSION` values, or an alias inside the node it names (a
+    structure that contains itself, which a rule walking it would never leave).
+
+    Counts in linear time without recursion: an aliased node is one object, reached
+    more than once, whose expanded size is remembered.
+    """
+    limit = MAX_ALIAS_EXPANSION
+    sizes: dict[int, int] = {}
+    on_path = {id(root)}
+    stack = [(root, iter(_children(root)))]
+    totals = [1]
+    distinct = 1
+    while stack:
+        node, kids = stack[-1]
+        child = next(kids, None)
+        if child is None:
+            stack.pop()
+            on_path.discard(id(node))
+            total = totals.pop()
+            sizes[id(node)] = total
+            if totals:
+                totals[-1] += total
+                if totals[-1] - distinct > limit:
+                    break
+            continue
+        key = id(child)
+        if key in on_path:
+            return "an alias refers to a value that contains it (the front matter contains itself)"
+        if key in sizes:
+            totals[-1] += sizes[key]
+            if totals[-1] - distinct > limit:
+                break
+            continue
+        distinct += 1
+        on_path.add(key)
+        stack.append((child, iter(_children(child))))
+        totals.append(1)
+    if stack or sizes[id(root)] - distinct > limit:
+        return (
+            f"aliases expand the front matter by more than {limit:,} values "
+            "(a 'billion laughs' document); it is not loaded"
+        )
+    return None
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load``, refusing documents :func:`alias_problem` rejects."""
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problem = alias_problem(node)
+        if problem is not None:
+            raise YamlTooLarge(problem)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
