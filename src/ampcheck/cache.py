@@ -104,16 +104,11 @@ def _plain(d: Diagnostic) -> dict[str, Any]:
             "applicability": d.fix.applicability.value,
             "title": d.fix.title,
         }
+    from ampcheck.formatters import diagnostic_to_dict
+
+    # the JSON output's fields, with the whole fix and the offsets the output leaves out
     return {
-        "path": d.path,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.value,
-        "message": d.message,
+        **diagnostic_to_dict(d),
         "fix": fix,
         "start": d.start,
         "end": d.end,
