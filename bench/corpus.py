@@ -86,7 +86,9 @@ WORDS = [
 NAMES = ["Ana Souza", "Jürgen Weiß", "Zoë Huszár", "李 明", "Ola Nordmann", "Chloé Dubois",
          "Priya Patel", "Mateus Gonçalves", "Yuki Tanaka", "Sam O’Neil"]  # fmt: skip
 EMOJI = ["📈", "🗺️", "🔥", "🤖", "📊", "👀", "🎉", "✨", "🧵", "👩‍💻"]
-SECTIONS = ["Visualization", "Research", "Tools", "Tutorials", "Fun", "Industry", "Papers"]
+SECTIONS = ["Visualization", "Research", "Tools", "Tutorials", "Fun", "Industry", "Papers",
+            "Miscellaneous", "Notable Research", "Tutorials and Resources", "Datasets",
+            "Ethics", "Learning Resources"]  # fmt: skip
 EPOCH_MS = 1288834974657
 
 
@@ -115,23 +117,42 @@ def created(tid: str) -> dt.date:
 def embed(rng: random.Random, tid: str, placeholder: bool = True) -> str:
     day = created(tid)
     user = rng.choice(NAMES)
-    handle = "".join(c for c in user.lower() if c.isascii() and c.isalpha())[:12] or "user"
+    handle = _handle(user)
     lines = [
         '<amp-twitter width="400" height="400"',
         '             layout="responsive"',
         f'             data-tweetid="{tid}">',
     ]
     if placeholder:
+        # what Twitter's embed code holds: the text with its links, mentions, line
+        # breaks and entities, then the author and the date
+        parts = [sentence(rng, rng.randrange(8, 30))]
+        if rng.random() < 0.5:
+            other = _handle(rng.choice(NAMES))
+            parts.append(
+                f'via <a href="https://twitter.com/{other}?ref_src=twsrc%5Etfw">@{other}</a>'
+            )
+        if rng.random() < 0.3:
+            parts.append(f"<br><br>{rng.choice(WORDS).capitalize()} &amp; {rng.choice(WORDS)}")
+        if rng.random() < 0.3:
+            parts.append(f"(it&#39;s {rng.choice(WORDS)})")
         link = f"https://t.co/{rng.randrange(16**10):010x}"
+        parts.append(f'<a href="{link}">{link}</a>')
+        if rng.random() < 0.6:
+            pic = f"{rng.randrange(16**10):010x}"
+            parts.append(f'<a href="https://t.co/{pic}">pic.twitter.com/{pic}</a>')
         lines.append(
-            '    <blockquote placeholder><p lang="en" dir="ltr">'
-            f"{sentence(rng, rng.randrange(8, 30))} "
-            f'<a href="{link}">{link}</a></p>&mdash; {user} (@{handle}) '
+            f'    <blockquote placeholder><p lang="en" dir="ltr">{" ".join(parts)}</p>'
+            f"&mdash; {user} (@{handle}) "
             f'<a href="https://twitter.com/{handle}/status/{tid}?ref_src=twsrc%5Etfw">'
             f"{day.strftime('%B')} {day.day}, {day.year}</a></blockquote>"
         )
     lines.append("</amp-twitter>")
     return "\n".join(lines)
+
+
+def _handle(user: str) -> str:
+    return "".join(c for c in user.lower() if c.isascii() and c.isalpha())[:12] or "user"
 
 
 def post(rng: random.Random, number: int, day: dt.date) -> str:
@@ -146,22 +167,30 @@ def post(rng: random.Random, number: int, day: dt.date) -> str:
         "---",
         "",
     ]
-    for section in rng.sample(SECTIONS, rng.randrange(2, 5)):
+
+    def embeds() -> None:
+        for _ in range(rng.randrange(1, 6)):
+            tid = tweet_id(rng, day)
+            if defects and ids and rng.random() < 0.1:
+                tid = rng.choice(ids)  # the same tweet again
+            ids.append(tid)
+            shown = tid
+            if defects and rng.random() < 0.05:
+                shown = tid[:5] + "\f" + tid[5:]  # a control character in the ID
+            placeholder = not (defects and rng.random() < 0.1)
+            out.append(embed(rng, tid, placeholder).replace(tid, shown, 1))
+            out.append("")
+
+    # like the real posts: about 7 sections, some split into topics, about 22 tweets
+    for section in rng.sample(SECTIONS, rng.randrange(4, 9)):
         out.append(f"## {section}")
-        for _ in range(rng.randrange(1, 4)):
-            level = "####" if defects and rng.random() < 0.2 else "###"
+        if rng.random() < 0.6:
+            embeds()
+            continue
+        for _ in range(rng.randrange(1, 3)):
+            level = "####" if defects and rng.random() < 0.3 else "###"
             out.append(f"{level} {sentence(rng, rng.randrange(2, 6)).rstrip('.!? …')}")
-            for _ in range(rng.randrange(1, 4)):
-                tid = tweet_id(rng, day)
-                if defects and ids and rng.random() < 0.1:
-                    tid = rng.choice(ids)  # the same tweet again
-                ids.append(tid)
-                shown = tid
-                if defects and rng.random() < 0.05:
-                    shown = tid[:5] + "\f" + tid[5:]  # a control character in the ID
-                placeholder = not (defects and rng.random() < 0.1)
-                out.append(embed(rng, tid, placeholder).replace(tid, shown, 1))
-                out.append("")
+            embeds()
     text = "\n".join(out)
     if rng.random() < 0.05:
         text = text.encode().decode("mac_roman")  # saved through the wrong encoding

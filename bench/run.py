@@ -14,6 +14,7 @@ Peers are timed when installed: ``pip install pymarkdownlnt`` and
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -77,9 +78,14 @@ def main(argv: list[str] | None = None) -> int:
 
     root = args.corpus or Path(tempfile.gettempdir()) / f"ampcheck-bench-{args.posts}-{args.seed}"
     posts_dir = root / "_posts"
-    if not posts_dir.is_dir() or len(list(posts_dir.iterdir())) != args.posts:
+    # a corpus made by another version of the generator is made again
+    stamp = root / ".generator"
+    version = hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()
+    current = stamp.is_file() and stamp.read_text() == version
+    if not current or len(list(posts_dir.iterdir())) != args.posts:
         shutil.rmtree(root, ignore_errors=True)
         generate(root, args.posts, args.seed)
+        stamp.write_text(version)
     one_post = sorted(posts_dir.iterdir())[0]
     cache = Path(tempfile.mkdtemp(prefix="ampcheck-bench-cache-"))
     py = sys.executable

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import Any
 
 from ampcheck.baseline import fingerprint
 from ampcheck.config import Limits
@@ -73,55 +74,59 @@ def lint(
     ``ampcheck: {ignore: ...}`` front-matter key) are left out, so they are not fixed
     either; rules that judge the suppressions (AC001) run last.
     """
-    result = LintResult()
-    ran: list[ActiveRule] = []
-    judges: list[ActiveRule] = []
-    skipped: list[str] = []
-    timeouts = 0
-    for active in rules:
+    with Deadline(timeout) as limit:
+        result = LintResult()
+        ran: list[ActiveRule] = []
+        judges: list[ActiveRule] = []
+        skipped: list[str] = []
+        timeouts = 0
+        for active in rules:
+            if timeouts >= MAX_TIMEOUTS:
+                skipped.append(_label(active))
+            elif isinstance(active.rule, SuppressionRule):
+                judges.append(active)
+            else:
+                status = _run(post, active, active.rule.check, result, limit)
+                if status == _OK:
+                    ran.append(active)
+                timeouts += status == _TIMEOUT
         if timeouts >= MAX_TIMEOUTS:
-            skipped.append(_label(active))
-        elif isinstance(active.rule, SuppressionRule):
-            judges.append(active)
-        else:
-            status = _run(post, active, active.rule.check, result, timeout)
-            if status == _OK:
-                ran.append(active)
-            timeouts += status == _TIMEOUT
-    if timeouts >= MAX_TIMEOUTS:
-        skipped.extend(_label(judge) for judge in judges)
-        judges = []
-    if skipped:
-        result.failed.update(skipped)
-        others = f"{len(skipped)} other rule{'s were' if len(skipped) > 1 else ' was'}"
-        message = f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
-        result.errors.append(InternalError(post.path, message))
-    try:
-        with deadline(timeout):
-            found = find_suppressions(post)
-            if found:
-                result.diagnostics = found.apply(post, result.diagnostics)
-    except (Exception, RuleTimeout) as exc:
-        # every diagnostic is kept: better one too many than a problem hidden
-        message = f"the suppression comments could not be read: {describe(exc, timeout)}"
-        result.errors.append(InternalError(post.path, message))
-        judges = []
-    for active in judges:
-        judged = LintResult()
-        judge = active.rule
-        assert isinstance(judge, SuppressionRule)
-
-        def check(post: Post, judge: SuppressionRule = judge) -> Iterable[Violation]:
-            return judge.check_suppressions(post, found, ran)
-
-        _run(post, active, check, judged, timeout)
-        result.errors.extend(judged.errors)
-        result.failed.update(judged.failed)
+            skipped.extend(_label(judge) for judge in judges)
+            judges = []
+        if skipped:
+            result.failed.update(skipped)
+            others = f"{len(skipped)} other rule{'s were' if len(skipped) > 1 else ' was'}"
+            message = f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
+            result.errors.append(InternalError(post.path, message))
         try:
-            result.diagnostics.extend(_explicitly_kept(post, found, judged.diagnostics))
-        except Exception as exc:
+            limit.arm()
+            try:
+                found = find_suppressions(post)
+                if found:
+                    result.diagnostics = found.apply(post, result.diagnostics)
+            finally:
+                limit.disarm()
+        except (Exception, RuleTimeout) as exc:
+            # every diagnostic is kept: better one too many than a problem hidden
             message = f"the suppression comments could not be read: {describe(exc, timeout)}"
             result.errors.append(InternalError(post.path, message))
+            judges = []
+        for active in judges:
+            judged = LintResult()
+            judge = active.rule
+            assert isinstance(judge, SuppressionRule)
+
+            def check(post: Post, judge: SuppressionRule = judge) -> Iterable[Violation]:
+                return judge.check_suppressions(post, found, ran)
+
+            _run(post, active, check, judged, limit)
+            result.errors.extend(judged.errors)
+            result.failed.update(judged.failed)
+            try:
+                result.diagnostics.extend(_explicitly_kept(post, found, judged.diagnostics))
+            except Exception as exc:
+                message = f"the suppression comments could not be read: {describe(exc, timeout)}"
+                result.errors.append(InternalError(post.path, message))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -137,7 +142,7 @@ def _run(
     active: ActiveRule,
     check: Callable[[Post], Iterable[Violation]],
     result: LintResult,
-    timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    limit: Deadline,
 ) -> str:
     """Run one rule into ``result``: :data:`_OK`, or :data:`_FAILED` or
     :data:`_TIMEOUT` (with an internal error, and nothing the rule reported kept)."""
@@ -145,11 +150,14 @@ def _run(
     size = len(post.text)
     violations: list[object] = []
     try:
-        with deadline(timeout):
+        limit.arm()
+        try:
             for violation in check(post):
                 violations.append(violation)
                 if len(violations) > MAX_VIOLATIONS:
                     raise _TooMany
+        finally:
+            limit.disarm()
     except _TooMany:
         message = f"reported more than {MAX_VIOLATIONS:,} problems in one file; stopped"
         result.errors.append(InternalError(post.path, message, label))
@@ -157,7 +165,7 @@ def _run(
         return _FAILED
     except (Exception, SystemExit, RuleTimeout) as exc:
         # SystemExit: a plugin calling sys.exit() must not end the run
-        result.errors.append(InternalError(post.path, describe(exc, timeout), label))
+        result.errors.append(InternalError(post.path, describe(exc, limit.seconds), label))
         result.failed.add(label)
         return _TIMEOUT if isinstance(exc, RuleTimeout) else _FAILED
     for reported in violations:
@@ -183,7 +191,7 @@ def describe(exc: BaseException, timeout: float | None) -> str:
     where = ""
     with contextlib.suppress(Exception):
         # the last frame, not counting the alarm handler that raised a RuleTimeout
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.name != "on_alarm"]
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.name != "_on_alarm"]
         frame = frames[-1]
         where = f" (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"
     if isinstance(exc, RuleTimeout):
@@ -197,41 +205,73 @@ def describe(exc: BaseException, timeout: float | None) -> str:
     return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
 
 
-@contextlib.contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`RuleTimeout` in the code run inside, once ``seconds`` have passed.
+class Deadline:
+    """Time limits for code run in turns (the rules over one post): inside ``with``,
+    each :meth:`arm` ... :meth:`disarm` stretch raises :class:`RuleTimeout` once
+    ``seconds`` have passed in it.
 
     Uses ``SIGALRM`` (Unix), so it works in a process's main thread only; elsewhere,
-    and for ``None`` or 0, it does nothing. A timer already running (an outer
-    deadline) keeps running, less the time spent here.
+    and for ``None`` or 0, it does nothing. The signal handler is installed once for
+    the whole ``with``, not once per stretch: that costs more than most rules take.
+    A timer already running (an outer deadline) keeps running, less the time spent
+    inside.
     """
-    if (
-        not seconds
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-    armed = True
 
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        if armed:
+    __slots__ = ("seconds", "_armed", "_previous", "_outer", "_started")
+
+    def __init__(self, seconds: float | None) -> None:
+        usable = (
+            hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+        self.seconds = seconds if seconds and usable else None
+        self._armed = False
+        self._previous: Any = None
+        self._outer = (0.0, 0.0)
+        self._started = 0.0
+
+    def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed:
             raise RuleTimeout
 
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        outer, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
+    def __enter__(self) -> Deadline:
+        if self.seconds:
+            self._started = time.monotonic()
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._outer = signal.setitimer(signal.ITIMER_REAL, 0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds:
+            self._armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+            outer, interval = self._outer
+            if outer > 0:
+                left = max(outer - (time.monotonic() - self._started), 1e-3)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+    def arm(self) -> None:
+        if self.seconds:
+            self._armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, _REPEAT)
+
+    def disarm(self) -> None:
+        if self.seconds:
+            self._armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`RuleTimeout` in the code run inside, once ``seconds`` have passed
+    (see :class:`Deadline`)."""
+    with Deadline(seconds) as limit:
+        limit.arm()
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            armed = False
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-        if outer > 0:
-            left = max(outer - (time.monotonic() - started), 1e-3)
-            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
+            limit.disarm()
 
 
 def _short(value: object) -> str:
