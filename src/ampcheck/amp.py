@@ -344,6 +344,15 @@ class LayoutInfo:
     height: Length | None
 
 
+def layout(el: Element) -> LayoutInfo:
+    """:func:`layout_of` the element with its component (computed once per element)."""
+    return el.memo("amp.layout", _layout)
+
+
+def _layout(el: Element) -> LayoutInfo:
+    return layout_of(el, component(el.name))
+
+
 def layout_of(el: Element, comp: Component | None) -> LayoutInfo:
     """The element's layout: the ``layout`` attribute (case-insensitive), else the one
     AMP infers from width, height, sizes and heights."""
@@ -477,9 +486,13 @@ class AmpOptions:
     amp_key: str = "amp"
 
 
-def amp_elements(post: Post) -> Iterator[Element]:
+def amp_elements(post: Post) -> list[Element]:
     """Every element of the post whose name starts with ``amp-``."""
-    return (el for el in post.html.elements if el.name.startswith("amp-"))
+    return post.memo("amp.elements", _amp_elements)
+
+
+def _amp_elements(post: Post) -> list[Element]:
+    return [el for el in post.html.elements if el.name.startswith("amp-")]
 
 
 def is_amp_name(name: str) -> bool:

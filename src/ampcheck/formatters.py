@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
-from xml.etree import ElementTree as ET
 
 from ampcheck.hookspecs import hookimpl
 from ampcheck.model import Applicability, Diagnostic, FixAvailability, InternalError, Severity
@@ -171,6 +170,8 @@ def format_junit(report: Report, out: TextIO) -> None:
         by_path.setdefault(d.path, ([], []))[0].append(d)
     for e in report.errors:
         by_path.setdefault(e.path, ([], []))[1].append(e)
+    from xml.etree import ElementTree as ET  # only for this format
+
     root = ET.Element("testsuites", name="ampcheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for path, (diagnostics, errors) in by_path.items():

@@ -96,7 +96,9 @@ def lint(
         if skipped:
             result.failed.update(skipped)
             others = f"{len(skipped)} other rule{'s were' if len(skipped) > 1 else ' was'}"
-            message = f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
+            message = (
+                f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
+            )
             result.errors.append(InternalError(post.path, message))
         try:
             limit.arm()
@@ -217,12 +219,11 @@ class Deadline:
     inside.
     """
 
-    __slots__ = ("seconds", "_armed", "_previous", "_outer", "_started")
+    __slots__ = ("_armed", "_outer", "_previous", "_started", "seconds")
 
     def __init__(self, seconds: float | None) -> None:
         usable = (
-            hasattr(signal, "setitimer")
-            and threading.current_thread() is threading.main_thread()
+            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
         self.seconds = seconds if seconds and usable else None
         self._armed = False

@@ -40,14 +40,17 @@ _FM_OPEN_RE = re.compile(r"---[ \t]*(\r?\n)")
 _FM_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 # HTML tag grammar of CommonMark 0.31, section 6.6 (as markdown-it-py spells it), with
-# groups so that every attribute gets its own span.
-_OPEN_TAG_RE = re.compile(
-    r"<(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?P<attrs>" + html_re.attribute + r"*)\s*(?P<slash>/?)>"
+# groups so that every attribute gets its own span: a start tag (name, attrs, slash),
+# an end tag (close), or the ``<!``/``<?`` that may start a comment, declaration,
+# CDATA section or processing instruction.
+_TAG_RE = re.compile(
+    r"<(?:(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?P<attrs>"
+    + html_re.attribute
+    + r"*)\s*(?P<slash>/?)>|/(?P<close>[A-Za-z][A-Za-z0-9\-]*)\s*>|[!?])"
 )
-_CLOSE_TAG_RE = re.compile(r"</(?P<name>[A-Za-z][A-Za-z0-9\-]*)\s*>")
 _ATTR_RE = re.compile(
-    r"\s+(?P<name>" + html_re.attr_name + r")(?:\s*=\s*(?P<value>" + html_re.attr_value + r"))?"
-)
+    r"\s\s*(" + html_re.attr_name + r")(?:\s*=\s*(" + html_re.attr_value + r"))?"
+)  # groups: the name, the value
 _SURROGATES_RE = re.compile("[\udc80-\udcff]")
 _LONE_CR_RE = re.compile("\r(?!\n)")
 _OTHER_MARKUP_RE = re.compile(
@@ -160,6 +163,18 @@ class Element:
     #: the first attribute of each name (parsed with the attributes)
     _by_name: dict[str, Attribute] | None = field(default=None, repr=False)
     _lower: str | None = field(default=None, repr=False)
+    _memo: dict[str, Any] | None = field(default=None, repr=False)
+
+    def memo(self, key: str, compute: Callable[[Element], T]) -> T:
+        """An analysis of this element several rules share, computed once
+        (``compute(element)``), like :meth:`Post.memo`."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        elif key in memo:
+            return memo[key]  # type: ignore[no-any-return]
+        value = memo[key] = compute(self)
+        return value
 
     @property
     def attributes(self) -> tuple[Attribute, ...]:
@@ -174,14 +189,19 @@ class Element:
             by_name.setdefault(attr.name, attr)
         self._attributes, self._by_name = attrs, by_name
 
+    @property
+    def lowered_attributes(self) -> str:
+        """The raw attribute text in lower case: a quick test for what may be there."""
+        lower = self._lower
+        if lower is None:
+            lower = self._lower = self.raw_attributes.lower()
+        return lower
+
     def get(self, name: str) -> Attribute | None:
         """The first attribute called ``name`` (in any case), as browsers read it."""
         by_name = self._by_name
         if by_name is None:
-            lower = self._lower
-            if lower is None:
-                lower = self._lower = self.raw_attributes.lower()
-            if name.lower() not in lower:
+            if name.lower() not in self.lowered_attributes:
                 return None  # not there: no need to parse the attributes
             self._parse_attributes()
             by_name = self._by_name
@@ -233,10 +253,20 @@ class HtmlDocument:
     elements: list[Element]
     comments: list[Comment]
     stray_end_tags: list[tuple[str, int, int]]
+    _by_name: dict[str, list[Element]] | None = field(default=None, repr=False)
 
     def find_all(self, name: str) -> Iterator[Element]:
-        name = name.lower()
-        return (el for el in self.elements if el.name == name)
+        """The elements called ``name`` (in any case), in document order."""
+        by_name = self._by_name
+        if by_name is None:
+            by_name = self._by_name = {}
+            for el in self.elements:
+                found = by_name.get(el.name)
+                if found is None:
+                    by_name[el.name] = [el]
+                else:
+                    found.append(el)
+        return iter(by_name.get(name.lower(), ()))
 
 
 class Post:
@@ -619,31 +649,30 @@ def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _attributes(raw: str, base: int) -> tuple[Attribute, ...]:
     attrs: list[Attribute] = []
+    add = attrs.append
     unescape = html.unescape
     for m in _ATTR_RE.finditer(raw):
-        raw_name, raw_value = m.group("name", "value")
+        raw_name, raw_value = m.groups()
+        start = base + m.start(1)
+        end = base + m.end()
         if raw_value is None:
-            value = None
-            v_start = v_end = base + m.end()
-        else:
-            v_start, v_end = m.span("value")
-            v_start += base
-            v_end += base
-            if raw_value[:1] in ("'", '"'):
-                raw_value = raw_value[1:-1]
-                v_start += 1
-                v_end -= 1
-            value = unescape(raw_value) if "&" in raw_value else raw_value
-        attrs.append(
+            add(Attribute(raw_name.lower(), raw_name, None, None, start, end, end, end))
+            continue
+        v_start = base + m.start(2)
+        if raw_value[0] in "'\"":
+            raw_value = raw_value[1:-1]
+            v_start += 1
+        value = unescape(raw_value) if "&" in raw_value else raw_value
+        add(
             Attribute(
                 raw_name.lower(),
                 raw_name,
                 value,
                 raw_value,
-                base + m.start("name"),
-                base + m.end(),
+                start,
+                end,
                 v_start,
-                v_end,
+                v_start + len(raw_value),
             )
         )
     return tuple(attrs)
@@ -662,67 +691,62 @@ def _scan_html(post: Post) -> HtmlDocument:
         return HtmlDocument(roots, elements, comments, stray)
     regions = post.code_regions
     region_i = 0
+    n_regions = len(regions)
     pos = post.body_start
     n = len(text)
     closers = _Closers(text)
+    search = _TAG_RE.search
+    add = elements.append
     while True:
-        lt = text.find("<", pos)
-        if lt == -1:
+        m = search(text, pos)
+        if m is None:
             break
-        while region_i < len(regions) and regions[region_i][1] <= lt:
-            region_i += 1
-        if region_i < len(regions) and regions[region_i][0] <= lt:
-            pos = regions[region_i][1]
-            continue
-        nxt = text[lt + 1 : lt + 2]
-        if nxt == "!" and text.startswith("<!--", lt):
+        lt = m.start()
+        if n_regions:
+            while region_i < n_regions and regions[region_i][1] <= lt:
+                region_i += 1
+            if region_i < n_regions and regions[region_i][0] <= lt:
+                pos = regions[region_i][1]
+                continue
+        name, attrs, slash, close = m.group("name", "attrs", "slash", "close")
+        if name is not None:
+            name = name.lower()
+            parent = stack[-1] if stack else None
+            pos = m.end()
+            el = Element(name, lt, pos, attrs, m.start("attrs"), bool(slash), parent)
+            add(el)
+            (parent.children if parent is not None else roots).append(el)
+            if slash or name in VOID_ELEMENTS:
+                el.end = pos
+                el.closed = True
+            elif name in RAW_TEXT_ELEMENTS:
+                end_tag = re.compile(r"</" + name + r"\s*>", re.IGNORECASE).search(text, pos)
+                if end_tag is None:
+                    el.end = n
+                else:
+                    el.close_start, el.end, el.closed = end_tag.start(), end_tag.end(), True
+                pos = el.end
+            else:
+                stack.append(el)
+        elif close is not None:
+            pos = m.end()
+            close = close.lower()
+            if stack and stack[-1].name == close:  # the usual case: closes the last opened
+                el = stack.pop()
+                el.close_start, el.end, el.closed = lt, pos, True
+            else:
+                _close(stack, stray, close, lt, pos)
+        elif text.startswith("<!--", lt):
             end = _comment_end(text, lt, closers)
             if end != -1:
                 comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
                 pos = end
-                continue
-        if nxt in ("!", "?"):
+            else:
+                om = _other_markup(text, lt, closers)
+                pos = om.end() if om is not None else lt + 1
+        else:  # <! or <?
             om = _other_markup(text, lt, closers)
             pos = om.end() if om is not None else lt + 1
-            continue
-        if nxt == "/":
-            close = _CLOSE_TAG_RE.match(text, lt)
-            if close is None:
-                pos = lt + 1
-                continue
-            _close(stack, stray, close.group("name").lower(), lt, close.end())
-            pos = close.end()
-            continue
-        opened = _OPEN_TAG_RE.match(text, lt)
-        if opened is None:
-            pos = lt + 1
-            continue
-        name = opened.group("name").lower()
-        parent = stack[-1] if stack else None
-        el = Element(
-            name=name,
-            start=lt,
-            tag_end=opened.end(),
-            raw_attributes=opened.group("attrs"),
-            attributes_at=opened.start("attrs"),
-            self_closing=bool(opened.group("slash")),
-            parent=parent,
-        )
-        elements.append(el)
-        (parent.children if parent is not None else roots).append(el)
-        pos = opened.end()
-        if name in VOID_ELEMENTS or el.self_closing:
-            el.end = el.tag_end
-            el.closed = True
-        elif name in RAW_TEXT_ELEMENTS:
-            end_tag = re.compile(r"</" + name + r"\s*>", re.IGNORECASE).search(text, pos)
-            if end_tag is None:
-                el.end = n
-            else:
-                el.close_start, el.end, el.closed = end_tag.start(), end_tag.end(), True
-            pos = el.end
-        else:
-            stack.append(el)
     for unclosed in stack:
         unclosed.end = n
     return HtmlDocument(roots, elements, comments, stray)

@@ -248,6 +248,10 @@ def status_link(container: Element) -> Element | None:
     """The link to the tweet itself in Twitter's embed markup: the last ``<a>`` with a
     status URL among the container's direct children (the tweet's own text, in the
     ``<p>``, may link to other tweets)."""
+    return container.memo("tweets.status_link", _status_link)
+
+
+def _status_link(container: Element) -> Element | None:
     found: Element | None = None
     for child in container.children:
         if child.name != "a":
@@ -260,6 +264,10 @@ def status_link(container: Element) -> Element | None:
 
 def placeholder_of(el: Element) -> Element | None:
     """The element's direct child with a ``placeholder`` attribute."""
+    return el.memo("tweets.placeholder_of", _placeholder_of)
+
+
+def _placeholder_of(el: Element) -> Element | None:
     for child in el.children:
         if child.has("placeholder"):
             return child

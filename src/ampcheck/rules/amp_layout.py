@@ -23,7 +23,7 @@ class AmpLayout(Rule):
             return
         for el in amp.amp_elements(post):
             comp = amp.component(el.name)
-            info = amp.layout_of(el, comp)
+            info = amp.layout(el)
             attr = info.attribute
             if info.layout is None:
                 assert attr is not None

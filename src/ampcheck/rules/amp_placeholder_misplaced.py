@@ -25,6 +25,9 @@ class AmpPlaceholderMisplaced(Rule):
         if not amp.is_amp_post(post, self.options.amp_key):
             return
         for el in post.html.elements:
+            lower = el.lowered_attributes
+            if "placeholder" not in lower and "fallback" not in lower:
+                continue  # the usual case, told without parsing the attributes
             for marker in MARKERS:
                 attr = el.get(marker)
                 if attr is None or (marker == "placeholder" and el.name in FORM_CONTROLS):

@@ -21,6 +21,6 @@ class AmpSize(Rule):
             return
         for el in amp.amp_elements(post):
             comp = amp.component(el.name)
-            info = amp.layout_of(el, comp)
+            info = amp.layout(el)
             for problem in amp.size_problems(el, comp, info):
                 yield Violation(problem.start, problem.end, f"{el.name}: {problem.message}")

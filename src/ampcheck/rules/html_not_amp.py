@@ -65,14 +65,16 @@ class HtmlNotAmp(Rule):
             return
         rules = amp.table().html
         for el in post.html.elements:
-            rule = rules.get(el.name)
+            name = el.name
+            rule = rules.get(name)
             if rule is not None:
                 yield from self._element(el, rule)
-            elif el.name == "script":
+            elif name == "script":
                 yield from _script(el)
-            elif el.name == "img":
+            elif name == "img":
                 yield from self._img(el)
-            yield from _attributes(el)
+            if _suspect(el.lowered_attributes):
+                yield from _attributes(el)
 
     def _element(self, el: Element, rule: amp.HtmlElementRule) -> Iterator[Violation]:
         if rule.allowed_in and any(a.name in rule.allowed_in for a in ancestors(el)):
@@ -117,13 +119,28 @@ def _script(el: Element) -> Iterator[Violation]:
 
 
 # Start tags that may hold an event handler, a style or a javascript: URL (entities,
-# tabs and newlines can hide the scheme); others need not have their attributes parsed.
-_SUSPECT_RE = re.compile(r"(?i)\son|style|script|&|[\t\n\r]")
+# and tabs and newlines inside a value, can hide the scheme); others need not have
+# their attributes parsed.
+_HANDLER_RE = re.compile(r"\son")
+_BROKEN_VALUE_RE = re.compile(r"""=\s*"[^"]*[\t\n\r]|=\s*'[^']*[\t\n\r]""")
+
+
+def _suspect(lower: str) -> bool:
+    """Whether a start tag's attribute text (in lower case) may hold any of them
+    (plain ``in`` tests first: they are the quickest)."""
+    return (
+        "style" in lower
+        or "script" in lower
+        or "&" in lower
+        or ("on" in lower and _HANDLER_RE.search(lower) is not None)
+        or (
+            ("\n" in lower or "\t" in lower or "\r" in lower)
+            and _BROKEN_VALUE_RE.search(lower) is not None
+        )
+    )
 
 
 def _attributes(el: Element) -> Iterator[Violation]:
-    if not _SUSPECT_RE.search(el.raw_attributes):
-        return
     for attr in el.attributes:
         if EVENT_HANDLER_RE.match(attr.name):
             yield Violation(

@@ -9,7 +9,7 @@ from ampcheck.model import Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
-_RUN_RE = re.compile("\ufffd+")
+_RUN_RE = re.compile("\ufffd\ufffd*")  # faster to search for than "\ufffd+"
 
 
 class ReplacementCharacter(Rule):

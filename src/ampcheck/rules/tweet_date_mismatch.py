@@ -45,7 +45,6 @@ class TweetDateMismatch(Rule):
             created = created_at(embed.tweet_id)
             if created is None:
                 continue
-            when = f"{created:%Y-%m-%d %H:%M} UTC"
             link = _date_link(embed.element, embed.kind)
             if link is not None and link.close_start is not None:
                 text = inner_text(post, link).strip()
@@ -55,7 +54,7 @@ class TweetDateMismatch(Rule):
                         link.tag_end,
                         link.close_start,
                         f"the placeholder dates the tweet {text!r}, but its ID "
-                        f"{embed.tweet_id} was created on {when}: the ID or the "
+                        f"{embed.tweet_id} was created on {_when(created)}: the ID or the "
                         "placeholder belongs to another tweet",
                     )
             if self.options.post_date_margin < 0:
@@ -67,9 +66,14 @@ class TweetDateMismatch(Rule):
                 yield Violation(
                     embed.value_start if embed.value_start < embed.value_end else embed.start,
                     embed.value_end if embed.value_start < embed.value_end else embed.end,
-                    f"tweet {embed.tweet_id} was created on {when}, {days:.1f} days after the "
-                    f"post's date ({posted:%Y-%m-%d %H:%M %Z}): check the ID and the date",
+                    f"tweet {embed.tweet_id} was created on {_when(created)}, {days:.1f} days "
+                    f"after the post's date ({posted:%Y-%m-%d %H:%M %Z}): "
+                    "check the ID and the date",
                 )
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _date_link(el: Element | None, kind: EmbedKind) -> Element | None:

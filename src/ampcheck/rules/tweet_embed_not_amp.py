@@ -41,8 +41,10 @@ class TweetEmbedNotAmp(Rule):
     def check(self, post: Post) -> Iterator[Violation]:
         if not amp.is_amp_post(post, self.options.amp_key):
             return
-        quotes = [el for el in post.html.elements if is_tweet_blockquote(el)]
+        quotes = [el for el in post.html.find_all("blockquote") if is_tweet_blockquote(el)]
         scripts = [el for el in post.html.find_all("script") if is_widgets_js(el)]
+        if not quotes and not scripts:
+            return
         other_widgets = any(_classes(el) & OTHER_WIDGETS for el in post.html.elements)
         if quotes:
             size = self._size(post)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import lxml.etree
-import lxml.html
-
 from ampcheck import amp
 from ampcheck.model import Severity, Violation
 from ampcheck.post import Element, Post
@@ -50,6 +47,9 @@ def text_content(post: Post, el: Element) -> str:
     raw = post.text[el.start : el.end]
     if _WORD_IN_TEXT_RE.search(raw, el.tag_end - el.start - 1):
         return "text"  # a word outside any tag: there is text, no need to parse
+    import lxml.etree  # only here: most placeholders are told apart without parsing
+    import lxml.html
+
     try:
         fragment = lxml.html.fragment_fromstring(raw, create_parent="div")
         return str(fragment.text_content()).strip()
