@@ -171,6 +171,7 @@ class Site:
     problem: str | None = None
     _defaults: dict[Path, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
+    _resolved_root: Path | None = field(default=None, repr=False, compare=False)
 
     def fingerprint(self) -> str:
         """What the site contributes to a post's result (for the cache)."""
@@ -246,7 +247,9 @@ class Site:
 
     def relative(self, file: Path) -> PurePosixPath | None:
         try:
-            return PurePosixPath(file.resolve().relative_to(self.root.resolve()).as_posix())
+            if self._resolved_root is None:
+                self._resolved_root = self.root.resolve()
+            return PurePosixPath(file.resolve().relative_to(self._resolved_root).as_posix())
         except ValueError:
             return None
 
@@ -301,9 +304,18 @@ class SiteFinder:
 
     def __init__(self) -> None:
         self._by_folder: dict[Path, Site | None] = {}
+        # by the folder as given: most files of a run share a few folders, and
+        # resolving a path costs a system call per component
+        self._by_parent: dict[Path, Site | None] = {}
 
     def site_for(self, file: Path) -> Site | None:
-        folder = file.parent.resolve()
+        parent = file.parent
+        if parent in self._by_parent:
+            return self._by_parent[parent]
+        found = self._by_parent[parent] = self._find(parent.resolve())
+        return found
+
+    def _find(self, folder: Path) -> Site | None:
         trail: list[Path] = []
         found: Site | None = None
         for candidate in (folder, *folder.parents):

@@ -28,6 +28,10 @@ DATE_RE = re.compile(
 def post_path(post: Post) -> PurePath:
     """The post's path as Jekyll sees it: resolved when it is a file on disk, so that
     ``cd _posts && ampcheck a.md`` still knows the post is in ``_posts``."""
+    return post.memo("jekyll.post_path", _post_path)
+
+
+def _post_path(post: Post) -> PurePath:
     return post.file.resolve() if post.file is not None else PurePath(post.path)
 
 
