@@ -210,3 +210,18 @@ def test_show_config_without_a_file(site: Site, cli: Cli) -> None:
     out = re.sub(r" +", " ", cli("--show-config").out)
     assert "\nconfig-file = (not set) # none found\n" in out
     assert "\nselect = (not set) # default: the rules that are on by default\n" in out
+
+
+def test_text_output_written_file_by_file_matches_the_json_output(site: Site, cli: Cli) -> None:
+    # text is written as each file's result comes in, json once the run is over; over
+    # enough files for --jobs 2 to use two processes
+    files = {f"_posts/2020-02-01-p{n:02d}.md": DUPLICATE if n % 2 else WARNING for n in range(45)}
+    site(files)
+    for jobs in ("1", "2"):
+        text = cli("--jobs", jobs).untimed.splitlines()
+        rows = cli("--jobs", jobs, "--format", "json").json
+        assert [line.split(" ", 2)[:2] for line in text[:-1]] == [
+            [f"{r['path']}:{r['line']}:{r['column']}:", r["code"]] for r in rows
+        ]
+        assert [r["path"] for r in rows] == sorted(r["path"] for r in rows)
+        assert text[-1] == f"{len(rows)} problems (22 fixable with --fix) in 45 files."

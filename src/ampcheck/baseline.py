@@ -84,9 +84,20 @@ class Baseline:
     def key(self, d: Diagnostic) -> Key:
         return (relative_path(d.path, self.folder), d.code, d.fingerprint)
 
-    def filter(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
-        """The diagnostics that are new, and how many were recorded (left out)."""
-        left = Counter(self.counts)
+    def remaining(self) -> Counter[Key]:
+        """What the baseline records, to be used up by :meth:`filter` file by file."""
+        return Counter(self.counts)
+
+    def filter(
+        self, diagnostics: Iterable[Diagnostic], left: Counter[Key] | None = None
+    ) -> tuple[list[Diagnostic], int]:
+        """The diagnostics that are new, and how many were recorded (left out).
+
+        ``left``: what the baseline still records, for filtering a run file by file
+        (it is used up as diagnostics match); by default, all of it.
+        """
+        if left is None:
+            left = Counter(self.counts)
         new: list[Diagnostic] = []
         known = 0
         for d in diagnostics:

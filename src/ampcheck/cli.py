@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ampcheck import __version__
 from ampcheck.cache import CACHE_DIR_NAME
 from ampcheck.config import ConfigError, Settings, SiteFinder, find_config, load_settings
-from ampcheck.model import Severity
 from ampcheck.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
@@ -321,7 +320,7 @@ def run(
             stderr.write(f"ampcheck: error: {exc}\n")
             return EXIT_ERROR
 
-    from ampcheck.formatters import Report
+    from ampcheck.formatters import STREAMING, Report
 
     state = Run(args, rules, settings, stdout, stderr)
     state.errors.extend(failed_plugins)
@@ -348,27 +347,49 @@ def run(
     if args.rule_timeout is not None:
         limits = dataclasses.replace(limits, rule_timeout=args.rule_timeout or None)
     ctx = Context(args, rules, _cache(args, settings, rules, versions), state.sites, limits)
-    on_disk = [(shown, file) for shown, file in files if file is not None]
+    on_disk = [shown for shown, is_file in files if is_file]
+    from_stdin = next((shown for shown, is_file in files if not is_file), None)
+    del items, files
     jobs = args.jobs or default_jobs()
-    if any(file is None for _, file in files):
-        data = sys.stdin.buffer.read()
-        shown = next(shown for shown, file in files if file is None)
-        _merge(state, report, check_file(ctx, shown, None, data))
+    # with --fix on standard input, the fixed text owns standard output
+    stream = stderr if args.fix and "-" in args.paths else stdout
+    report.color = use_color(args.color, stream)
+    # text and GitHub output is written file by file, in the order of the files:
+    # the same output, without holding every problem of a large run in memory
+    streaming = (
+        fmt in STREAMING and not args.statistics and not args.diff and not args.write_baseline
+    )
+    left = baseline.remaining() if baseline is not None and streaming else None
+
+    def merge(result: FileResult) -> None:
+        _merge(state, report, result)
+        if not streaming:
+            return
+        report.paths.clear()  # only the formats that are not streamed list the files
+        found = report.diagnostics
+        report.diagnostics = []
+        if baseline is not None:
+            found, known = baseline.filter(found, left)
+            report.baselined += known
+        if found:
+            if state.progress is not None:
+                state.progress.clear()
+            formatters[fmt](report.stream(found), stream)
+
+    if from_stdin is not None:
+        merge(check_file(ctx, from_stdin, None, sys.stdin.buffer.read()))
     for done, result in enumerate(check_files(ctx, on_disk, jobs), 1):
         if state.progress is not None:
             state.progress.update(done, result.shown)
-        _merge(state, report, result)
+        merge(result)
     if state.progress is not None:
         state.progress.clear()
 
     if args.write_baseline:
         return _write_baseline(state, report, Path(args.write_baseline))
-    if baseline is not None:
+    if baseline is not None and not streaming:
         report.diagnostics, report.baselined = baseline.filter(report.diagnostics)
     report.elapsed = time.perf_counter() - started
-    # with --fix on standard input, the fixed text owns standard output
-    stream = stderr if args.fix and "-" in args.paths else stdout
-    report.color = use_color(args.color, stream)
     if args.statistics:
         from ampcheck.formatters import format_statistics
 
@@ -385,7 +406,7 @@ def run(
         return EXIT_OK
     if args.diff:
         return EXIT_PROBLEMS if state.diffs else EXIT_OK
-    if any(d.severity is Severity.ERROR for d in report.diagnostics):
+    if report.has_errors:
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -549,9 +570,10 @@ def _explain(table: RuleTable, key: str, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
-def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
-    """Files to check, as (shown path, file on disk or None for stdin), or an
-    error message for a path that cannot be checked."""
+def _inputs(state: Run) -> Iterator[tuple[str, bool] | str]:
+    """Files to check, as (shown path, whether it is a file on disk: else standard
+    input), or an error message for a path that cannot be checked. The shown path of
+    a file on disk is its path."""
     paths = state.args.paths
     if not paths:
         paths = ["_posts"] if Path("_posts").is_dir() else ["."]
@@ -560,7 +582,7 @@ def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
     seen: set[str] = set()
     for raw in paths:
         if raw == "-":
-            yield (state.args.stdin_filename or "-", None)
+            yield (state.args.stdin_filename or "-", False)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -571,12 +593,12 @@ def _inputs(state: Run) -> Iterator[tuple[str, Path | None] | str]:
                 key = file_key(found)
                 if key not in seen:
                     seen.add(key)
-                    yield (str(found), found)
+                    yield (str(found), True)
         elif os.path.lexists(path):  # a broken link too: reading it says what is wrong
             key = file_key(path)
             if key not in seen:
                 seen.add(key)
-                yield (str(path), path)
+                yield (str(path), True)
         else:
             yield f"{raw}: no such file or folder"
 

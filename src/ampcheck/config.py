@@ -169,7 +169,11 @@ class Site:
     root: Path
     config: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None
-    _defaults: dict[Path, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    #: the last file asked about and its defaults: the rules ask about one post after
+    #: another, several times each (one entry, so a large run does not pile them up)
+    _last_defaults: tuple[Path, dict[str, Any]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
     _resolved_root: Path | None = field(default=None, repr=False, compare=False)
 
@@ -256,12 +260,17 @@ class Site:
     def defaults_for(self, file: Path) -> dict[str, Any]:
         """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:
         a path prefix or glob, and a type such as ``posts``)."""
-        cached = self._defaults.get(file)
-        if cached is not None:
-            return cached
+        last = self._last_defaults
+        if last is not None and last[0] == file:
+            return last[1]
+        values = self._defaults_for(file)
+        self._last_defaults = (file, values)
+        return values
+
+    def _defaults_for(self, file: Path) -> dict[str, Any]:
         rel = self.relative(file)
         if rel is None:
-            return self._defaults.setdefault(file, {})
+            return {}
         kind = _document_type(rel)
         matching = [
             scope
@@ -273,7 +282,6 @@ class Site:
         values: dict[str, Any] = {}
         for scope in matching:
             values.update(scope.values)
-        self._defaults[file] = values
         return values
 
 

@@ -49,14 +49,45 @@ class Report:
     baselined: int = 0
     elapsed: float | None = None
     color: bool = False
+    #: diagnostics already written out file by file (:data:`STREAMING` formats), which
+    #: ``diagnostics`` no longer holds: how many, how many fixable, how many errors
+    streamed: int = 0
+    streamed_fixable: int = 0
+    streamed_errors: int = 0
 
     def offers_fix(self, d: Diagnostic) -> bool:
         """Whether ``--fix`` (with ``--unsafe-fixes`` when given) would apply ``d``'s fix."""
         return d.fix is not None and (self.unsafe or d.fix.applicability is Applicability.SAFE)
 
     @property
+    def count(self) -> int:
+        """How many problems the run reports."""
+        return len(self.diagnostics) + self.streamed
+
+    @property
     def fixable(self) -> int:
-        return sum(1 for d in self.diagnostics if self.offers_fix(d))
+        return sum(1 for d in self.diagnostics if self.offers_fix(d)) + self.streamed_fixable
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether a reported problem has the severity error."""
+        return self.streamed_errors > 0 or any(
+            d.severity is Severity.ERROR for d in self.diagnostics
+        )
+
+    def stream(self, diagnostics: list[Diagnostic]) -> Report:
+        """Count ``diagnostics`` as written out, and a report of just them to write."""
+        self.streamed += len(diagnostics)
+        self.streamed_fixable += sum(1 for d in diagnostics if self.offers_fix(d))
+        self.streamed_errors += sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+        return Report(
+            diagnostics, fixing=self.fixing, quiet=True, unsafe=self.unsafe, color=self.color
+        )
+
+
+#: formats written file by file as the results come in, so that a run over many files
+#: does not hold every problem in memory; the others need the whole run at once
+STREAMING = frozenset({"text", "github"})
 
 
 Formatter = Callable[[Report, TextIO], None]
@@ -81,7 +112,7 @@ def format_text(report: Report, out: TextIO) -> None:
         out.write(f"{where} {paint(d.code, BOLD, level, on=on)}{mark} {d.message}\n")
     if report.quiet:
         return
-    out.write(paint(summary(report), BOLD, on=on and bool(report.diagnostics)) + "\n")
+    out.write(paint(summary(report), BOLD, on=on and report.count > 0) + "\n")
 
 
 def summary(report: Report) -> str:
@@ -89,7 +120,7 @@ def summary(report: Report) -> str:
 
     The time, when known, always ends the line as ``, <seconds> s.``.
     """
-    n = len(report.diagnostics)
+    n = report.count
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
     parts = []
     if report.fixing:

@@ -147,10 +147,9 @@ def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None) -> No
     _WORKER = ctx if ctx is not None else setup() if setup is not None else None
 
 
-def _work(item: tuple[str, str]) -> FileResult:
+def _work(shown: str) -> FileResult:
     assert _WORKER is not None
-    shown, file = item
-    return check_file(_WORKER, shown, Path(file))
+    return check_file(_WORKER, shown, Path(shown))
 
 
 def default_jobs() -> int:
@@ -162,18 +161,19 @@ def default_jobs() -> int:
 
 def check_files(
     ctx: Context,
-    files: Sequence[tuple[str, Path]],
+    files: Sequence[str],
     jobs: int,
     setup: Callable[[], Context] | None = None,
 ) -> Iterator[FileResult]:
-    """Results for ``files`` in their order; ``jobs`` processes when it pays off.
+    """Results for ``files`` (paths, shown as given) in their order; ``jobs``
+    processes when it pays off.
 
     ``setup`` rebuilds the context in a worker that cannot inherit it (platforms
     without ``fork``); it must be picklable.
     """
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
-        for shown, file in files:
-            yield check_file(ctx, shown, file)
+        for shown in files:
+            yield check_file(ctx, shown, Path(shown))
         return
     import multiprocessing  # only when a pool pays off: it costs start-up time
     from concurrent.futures import ProcessPoolExecutor
@@ -190,4 +190,4 @@ def check_files(
     sys.stderr.flush()
     chunk = max(1, min(32, len(files) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=init) as pool:
-        yield from pool.map(_work, [(s, str(f)) for s, f in files], chunksize=chunk)
+        yield from pool.map(_work, files, chunksize=chunk)
