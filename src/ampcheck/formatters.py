@@ -284,10 +284,14 @@ def format_statistics(report: Report, out: TextIO, *, as_json: bool = False) -> 
         out.write(paint(summary(report), BOLD, on=on and bool(rows)) + "\n")
 
 
+def format_sarif(report: Report, out: TextIO) -> None:
+    from ampcheck.sarif import format_sarif as write  # imported only for this format
+
+    write(report, out)
+
+
 @hookimpl
 def ampcheck_register_formatters() -> dict[str, Formatter]:
-    from ampcheck.sarif import format_sarif
-
     return {
         "text": format_text,
         "json": format_json,

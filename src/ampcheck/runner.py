@@ -71,7 +71,6 @@ def check_file(
 
 def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
     from ampcheck.files import NotChecked, read_post
-    from ampcheck.fixer import encode, fix_post, unified_diff, write_atomic
     from ampcheck.linter import lint
     from ampcheck.post import Post
 
@@ -108,6 +107,8 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         if key is not None:
             ctx.cache.put(key, outcome.diagnostics, outcome.errors)  # type: ignore[union-attr]
         return result
+    from ampcheck.fixer import encode, fix_post, unified_diff, write_atomic
+
     fixed = fix_post(post, ctx.rules, unsafe=args.unsafe_fixes, timeout=timeout)
     result.errors = list(fixed.remaining.errors)
     if args.diff:
