@@ -176,6 +176,9 @@ class Site:
     )
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
     _resolved_root: Path | None = field(default=None, repr=False, compare=False)
+    #: what layouts() and defaults found (read once: a run does not change the site)
+    _layouts: tuple[set[str] | None] | None = field(default=None, repr=False, compare=False)
+    _defaults: list[DefaultsScope] | None = field(default=None, repr=False, compare=False)
 
     def fingerprint(self) -> str:
         """What the site contributes to a post's result (for the cache)."""
@@ -205,6 +208,11 @@ class Site:
     def layouts(self) -> set[str] | None:
         """Names of the site's layouts (``post``, ``amp/post``), or ``None`` when they
         cannot be known (no layouts folder, or a gem/remote theme may supply layouts)."""
+        if self._layouts is None:
+            self._layouts = (self._find_layouts(),)
+        return self._layouts[0]
+
+    def _find_layouts(self) -> set[str] | None:
         folder = self.layouts_dir
         if self.has_theme or not folder.is_dir():
             return None
@@ -228,6 +236,11 @@ class Site:
 
     @property
     def defaults(self) -> list[DefaultsScope]:
+        if self._defaults is None:
+            self._defaults = self._read_defaults()
+        return self._defaults
+
+    def _read_defaults(self) -> list[DefaultsScope]:
         scopes: list[DefaultsScope] = []
         raw = self.config.get("defaults")
         if not isinstance(raw, list):
