@@ -42,16 +42,20 @@ class Command:
 
 
 def measure(cmd: Command) -> None:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{cmd.label} failed ({proc.returncode}): {err[-2000:]}")
+    # standard error goes to a file: a linter that reports there (markdownlint-cli2)
+    # would fill a pipe nobody reads until it ends, and wait forever
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            # only the end: the whole report would grow this process, and every
+            # process it starts afterwards counts this one's memory in its peak
+            errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+            err = errors.read().decode(errors="replace")
+            raise SystemExit(f"{cmd.label} failed ({proc.returncode}): {err}")
     cmd.times.append(elapsed)
     cmd.peak_kb = max(cmd.peak_kb, usage.ru_maxrss)
 
@@ -68,6 +72,21 @@ def peers(posts_dir: Path) -> list[Command]:
     return found
 
 
+def corpus(posts: int, seed: int, root: Path | None = None) -> Path:
+    """The ``_posts`` folder of a generated corpus, made unless it is there already."""
+    root = root or Path(tempfile.gettempdir()) / f"ampcheck-bench-{posts}-{seed}"
+    posts_dir = root / "_posts"
+    # a corpus made by another version of the generator is made again
+    stamp = root / ".generator"
+    version = hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()
+    current = stamp.is_file() and stamp.read_text() == version
+    if not current or len(list(posts_dir.iterdir())) != posts:
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, posts, seed)
+        stamp.write_text(version)
+    return posts_dir
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=10_000)
@@ -77,21 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args(argv)
 
-    root = args.corpus or Path(tempfile.gettempdir()) / f"ampcheck-bench-{args.posts}-{args.seed}"
-    posts_dir = root / "_posts"
-    # a corpus made by another version of the generator is made again
-    stamp = root / ".generator"
-    version = hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()
-    current = stamp.is_file() and stamp.read_text() == version
-    if not current or len(list(posts_dir.iterdir())) != args.posts:
-        shutil.rmtree(root, ignore_errors=True)
-        generate(root, args.posts, args.seed)
-        stamp.write_text(version)
+    posts_dir = corpus(args.posts, args.seed, args.corpus)
     # bytecode for every module, as an installation has it: without it each run would
     # compile the modules changed since the last one (PYTHONDONTWRITEBYTECODE)
-    import ampcheck
+    import ampcheck as package
 
-    compileall.compile_dir(Path(ampcheck.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(package.__file__).parent, quiet=1)
     one_post = sorted(posts_dir.iterdir())[0]
     cache = Path(tempfile.mkdtemp(prefix="ampcheck-bench-cache-"))
     py = sys.executable
