@@ -11,7 +11,10 @@ FIFO, a file deleted between listing and reading).
 
 from __future__ import annotations
 
+import datetime
+import importlib.util
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DSTOTD, Result
+from tests.conftest import DSTOTD, ROOT, Result
 
 Site = Callable[..., Path]
 Cli = Callable[..., Result]
@@ -192,8 +195,15 @@ def _realistic_body(size: int) -> str:
     if DSTOTD.is_dir():
         bodies = [p.read_text().split("\n---\n", 1)[1] for p in sorted(DSTOTD.glob("*.md"))]
         body = "".join(bodies)
-    else:  # pragma: no cover - without the shared corpus
-        body = "## Heading\n\nA paragraph with <b>HTML</b> and `code`.\n\n" * 10
+    else:  # without the shared corpus: posts shaped like them, from the bench's generator
+        spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+        assert spec is not None and spec.loader is not None
+        corpus = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(corpus)
+        rng = random.Random(1)
+        day = datetime.date(2018, 5, 20)
+        texts = [corpus.post(rng, n, day + datetime.timedelta(days=n)) for n in range(60)]
+        body = "".join(text.split("\n---\n", 1)[1] for text in texts)
     return (body * (size // len(body) + 1))[:size]
 
 
