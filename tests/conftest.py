@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -23,6 +25,15 @@ DEFAULT_SITE = {
     "_layouts/post.html": "---\nlayout: default\n---\n{{ content }}\n",
     "_layouts/page.html": "---\nlayout: default\n---\n{{ content }}\n",
 }
+
+
+def bench_corpus() -> ModuleType:
+    """bench/corpus.py, the generator of posts shaped like a tweets-of-the-day blog."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 #: the run time that ends the summary line: ``..., 0.12 s.``

@@ -3,21 +3,11 @@ and carrying defects ampcheck finds."""
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
-from tests.conftest import DSTOTD, ROOT, invoke
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import DSTOTD, bench_corpus, invoke
 
 
 def _tweets(folder: Path) -> list[int]:
@@ -25,7 +15,7 @@ def _tweets(folder: Path) -> list[int]:
 
 
 def test_the_corpus_depends_only_on_the_seed(tmp_path: Path) -> None:
-    generate = _generator().generate
+    generate = bench_corpus().generate
     a = generate(tmp_path / "a", 20, 7)
     b = generate(tmp_path / "b", 20, 7)
     c = generate(tmp_path / "c", 20, 8)
@@ -34,7 +24,7 @@ def test_the_corpus_depends_only_on_the_seed(tmp_path: Path) -> None:
 
 
 def test_posts_are_shaped_like_the_real_ones(tmp_path: Path) -> None:
-    _generator().generate(tmp_path, 200, 1)
+    bench_corpus().generate(tmp_path, 200, 1)
     made = statistics.median(_tweets(tmp_path / "_posts"))
     assert 15 <= made <= 30
     if DSTOTD.is_dir():
@@ -43,7 +33,7 @@ def test_posts_are_shaped_like_the_real_ones(tmp_path: Path) -> None:
 
 
 def test_ampcheck_finds_the_planted_defects(tmp_path: Path) -> None:
-    _generator().generate(tmp_path, 200, 1)
+    bench_corpus().generate(tmp_path, 200, 1)
     result = invoke("--format", "json", str(tmp_path / "_posts"))
     found = Counter(row["code"] for row in result.json)
     # mojibake, a form feed in a tweet ID, a repeated tweet, a missing placeholder, a

@@ -12,7 +12,6 @@ FIFO, a file deleted between listing and reading).
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import random
 import resource
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DSTOTD, ROOT, Result
+from tests.conftest import DSTOTD, Result, bench_corpus
 
 Site = Callable[..., Path]
 Cli = Callable[..., Result]
@@ -196,10 +195,7 @@ def _realistic_body(size: int) -> str:
         bodies = [p.read_text().split("\n---\n", 1)[1] for p in sorted(DSTOTD.glob("*.md"))]
         body = "".join(bodies)
     else:  # without the shared corpus: posts shaped like them, from the bench's generator
-        spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-        assert spec is not None and spec.loader is not None
-        corpus = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(corpus)
+        corpus = bench_corpus()
         rng = random.Random(1)
         day = datetime.date(2018, 5, 20)
         texts = [corpus.post(rng, n, day + datetime.timedelta(days=n)) for n in range(60)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ampcheck.linter import RuleTimeout, deadline
+from ampcheck.linter import Deadline, RuleTimeout
 from tests.conftest import Result
 
 Site = Callable[..., Path]
@@ -236,11 +236,13 @@ def test_deadline_keeps_an_outer_timer_running() -> None:
     previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.4)
-        with pytest.raises(RuleTimeout), deadline(0.1):
+        with pytest.raises(RuleTimeout), Deadline(0.1) as limit:
+            limit.arm()
             while True:
                 pass
-        with deadline(5):
-            pass
+        with Deadline(5) as limit:
+            limit.arm()
+            limit.disarm()
         assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] < 0.4
         time.sleep(0.5)
         assert fired == [1]

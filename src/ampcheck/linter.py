@@ -16,10 +16,10 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import Any, TypeGuard
 
 from ampcheck.baseline import fingerprint
 from ampcheck.config import Limits
@@ -275,18 +275,6 @@ class Deadline:
         self._armed = False
 
 
-@contextlib.contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`RuleTimeout` in the code run inside, once ``seconds`` have passed
-    (see :class:`Deadline`)."""
-    with Deadline(seconds) as limit:
-        limit.arm()
-        try:
-            yield
-        finally:
-            limit.disarm()
-
-
 def _short(value: object) -> str:
     try:
         text = repr(value)
@@ -295,18 +283,26 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _is_offset(value: object) -> bool:
+def _is_offset(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _span_problem(what: str, start: object, end: object, size: int) -> str | None:
+    """Why ``start..end`` is not a span of the text, or ``None``."""
+    if not (_is_offset(start) and _is_offset(end)):
+        return f"{what} offsets {_short(start)}..{_short(end)} are not whole numbers"
+    if not (0 <= start <= end <= size):
+        return f"{what} span {start}..{end} lies outside the text (0..{size})"
+    return None
 
 
 def _check_violation(v: object, size: int) -> str | None:
     """Why a rule's violation cannot be reported, or ``None`` when it is sound."""
     if not isinstance(v, Violation):
         return f"yielded {type(v).__name__}, not a Violation"
-    if not (_is_offset(v.start) and _is_offset(v.end)):
-        return f"violation offsets {_short(v.start)}..{_short(v.end)} are not whole numbers"
-    if not (0 <= v.start <= v.end <= size):
-        return f"violation span {v.start}..{v.end} lies outside the text (0..{size})"
+    problem = _span_problem("violation", v.start, v.end, size)
+    if problem is not None:
+        return problem
     if not isinstance(v.message, str):
         return f"a message that is {type(v.message).__name__}, not a string"
     if v.severity is not None and not isinstance(v.severity, Severity):
@@ -328,10 +324,9 @@ def _check_fix(fix: object, size: int) -> str | None:
     if not fix.edits:
         return "a fix with no edits"
     for e in fix.edits:
-        if not (_is_offset(e.start) and _is_offset(e.end)):
-            return f"edit offsets {_short(e.start)}..{_short(e.end)} are not whole numbers"
-        if not (0 <= e.start <= e.end <= size):
-            return f"edit span {e.start}..{e.end} lies outside the text (0..{size})"
+        problem = _span_problem("edit", e.start, e.end, size)
+        if problem is not None:
+            return problem
         if not isinstance(e.content, str):
             return f"an edit whose new text is {type(e.content).__name__}, not a string"
         if _UNWRITABLE_RE.search(e.content):
