@@ -41,12 +41,17 @@ class Command:
     setup: list[str] | None = None  # run once before timing (to warm a cache)
 
 
+#: commands run in the corpus's root, as in a blog's checkout (where a linter looks
+#: for its configuration); set by main()
+ROOT = Path.cwd()
+
+
 def measure(cmd: Command) -> None:
     # standard error goes to a file: a linter that reports there (markdownlint-cli2)
     # would fill a pipe nobody reads until it ends, and wait forever
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=errors)
+        proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -96,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args(argv)
 
+    global ROOT
     posts_dir = corpus(args.posts, args.seed, args.corpus)
+    ROOT = posts_dir.parent
     # bytecode for every module, as an installation has it: without it each run would
     # compile the modules changed since the last one (PYTHONDONTWRITEBYTECODE)
     import ampcheck as package
@@ -105,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     one_post = sorted(posts_dir.iterdir())[0]
     cache = Path(tempfile.mkdtemp(prefix="ampcheck-bench-cache-"))
     py = sys.executable
-    ampcheck = [py, "-m", "ampcheck", "--quiet"]
+    # the installed command, as users run it (python -m when there is none)
+    script = Path(py).with_name("ampcheck")
+    ampcheck = [str(script)] if script.exists() else [py, "-m", "ampcheck"]
+    ampcheck.append("--quiet")
     cores = os.cpu_count() or 1
     commands = [
         Command("minimal pipeline (full parse)", [py, str(HERE / "pipeline.py"), str(posts_dir)]),
@@ -133,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         commands += peers(posts_dir)
     for cmd in commands:
         if cmd.setup:
-            subprocess.run(cmd.setup, stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(cmd.setup, stdout=subprocess.DEVNULL, check=False, cwd=ROOT)
     for _ in range(args.repeat):
         for cmd in commands:
             measure(cmd)

@@ -9,20 +9,15 @@ ampproject/amphtml: ``CalculateWidth``, ``CalculateHeight``, ``CalculateLayout``
 from __future__ import annotations
 
 import enum
-import importlib.resources
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ampcheck.post import Attribute, Element, Post
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 TABLE_FILE = "amp_components.toml"
 
@@ -41,8 +36,7 @@ class Layout(enum.Enum):
     INTRINSIC = "intrinsic"
 
 
-@dataclass(frozen=True, slots=True)
-class AttributeSpec:
+class AttributeSpec(NamedTuple):
     """What the table says about one attribute of a component."""
 
     name: str
@@ -75,8 +69,7 @@ class AttributeSpec:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(NamedTuple):
     """Attributes of which exactly one (``one-of``) or at least one (``any-of``) must be
     present; ``rule`` is the code of the rule that reports it instead of AMP003."""
 
@@ -84,8 +77,7 @@ class Group:
     rule: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     """One AMP component of the table."""
 
     name: str
@@ -99,8 +91,7 @@ class Component:
     spec: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlElementRule:
+class HtmlElementRule(NamedTuple):
     """Raw HTML that AMP forbids in the body: where it may stand, what to use instead."""
 
     name: str
@@ -109,8 +100,7 @@ class HtmlElementRule:
     extension: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentTable:
+class ComponentTable(NamedTuple):
     components: Mapping[str, Component]
     global_attributes: frozenset[str]
     global_values: Mapping[str, AttributeSpec]
@@ -138,8 +128,17 @@ class TableError(ValueError):
 @lru_cache(maxsize=1)
 def table() -> ComponentTable:
     """The component table shipped in ``ampcheck/data`` (loaded once)."""
-    source = importlib.resources.files("ampcheck").joinpath("data", TABLE_FILE)
-    return parse_table(tomllib.loads(source.read_text(encoding="utf-8")))
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    # the module's loader reads the file beside it, from a folder or a zip alike
+    # (importlib.resources.files would import zipfile and tempfile for the same)
+    data = __spec__.loader.get_data(  # type: ignore[union-attr]
+        os.path.join(os.path.dirname(__file__), "data", TABLE_FILE)
+    )
+    return parse_table(tomllib.loads(data.decode("utf-8")))
 
 
 def component(name: str) -> Component | None:
@@ -307,8 +306,7 @@ _LENGTH_RE = re.compile(r"^(\d+(?:\.\d+)?)(px|em|rem|vh|vw|vmin|vmax)?$")
 UNITS = "px, em, rem, vh, vw, vmin, vmax"
 
 
-@dataclass(frozen=True, slots=True)
-class Length:
+class Length(NamedTuple):
     """A parsed ``width``/``height`` value."""
 
     raw: str
@@ -329,8 +327,7 @@ def parse_length(value: str | None) -> Length:
     return Length(value, unit=m.group(2) or "px")
 
 
-@dataclass(frozen=True, slots=True)
-class LayoutInfo:
+class LayoutInfo(NamedTuple):
     """The layout an element gets, and from what.
 
     ``layout`` is ``None`` when the ``layout`` attribute names no known layout;
@@ -379,8 +376,7 @@ def layout_of(el: Element, comp: Component | None) -> LayoutInfo:
     return LayoutInfo(Layout.FIXED, None, "it has a width and a height", width, height)
 
 
-@dataclass(frozen=True, slots=True)
-class SizeProblem:
+class SizeProblem(NamedTuple):
     start: int
     end: int
     message: str

@@ -29,7 +29,6 @@ matched. Entries are sorted, so that the file diffs well in version control.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections import Counter
@@ -150,11 +149,15 @@ class Baseline:
             if count > 0
         ]
         doc = {VERSION_KEY: VERSION, "problems": problems}
+        import json
+
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def load(path: Path) -> Baseline:
     """Read a baseline file, raising :class:`BaselineError` with a one-line reason."""
+    import json
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

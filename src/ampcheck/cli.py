@@ -11,11 +11,8 @@ import argparse
 import contextlib
 import dataclasses
 import fnmatch
-import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ampcheck import __version__
-from ampcheck.cache import CACHE_DIR_NAME
-from ampcheck.config import ConfigError, Settings, SiteFinder, find_config, load_settings
+from ampcheck.config import (
+    CACHE_DIR_NAME,
+    ConfigError,
+    Settings,
+    SiteFinder,
+    find_config,
+    load_settings,
+)
 from ampcheck.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
@@ -186,6 +189,8 @@ class Progress:
         if done not in (1, self.total) and now - self.last < 0.1:
             return
         self.last = now
+        import shutil
+
         width = shutil.get_terminal_size((80, 24)).columns
         text = f"[{done:>{len(str(self.total))}}/{self.total}] {path}"
         self.stream.write("\r\x1b[K" + text[: max(width - 1, 10)])
@@ -422,22 +427,21 @@ def _bind_known_rules(rules: Sequence[ActiveRule], table: RuleTable) -> None:
 
 def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, ...]:
     from ampcheck.formatters import RuleInfo
-    from ampcheck.rulebook import rule_doc
 
+    docs: dict[str, str | None] = {}
+    if with_docs:  # only SARIF shows them: the rule book is read for it alone
+        from ampcheck.rulebook import rule_doc
+
+        docs = {a.code: rule_doc(type(a.rule)) for a in rules}
     return tuple(
-        RuleInfo(
-            a.code,
-            a.name,
-            a.rule.summary,
-            a.severity,
-            a.rule.fixable,
-            rule_doc(type(a.rule)) if with_docs else None,
-        )
+        RuleInfo(a.code, a.name, a.rule.summary, a.severity, a.rule.fixable, docs.get(a.code))
         for a in rules
     )
 
 
 def _write_baseline(state: Run, report: Any, path: Path) -> int:
+    import tempfile
+
     from ampcheck.baseline import Baseline, BaselineError, load
 
     folder = path.parent
@@ -659,10 +663,12 @@ def _cache(
     versions: dict[str, str],
 ) -> Cache | None:
     """The results cache of this run, or ``None`` with ``--no-cache``."""
-    from ampcheck.cache import Cache, fingerprint
-
     if args.no_cache:
         return None
+    import hashlib
+
+    from ampcheck.cache import Cache, fingerprint
+
     if args.cache_dir:
         folder = Path(args.cache_dir)
     else:

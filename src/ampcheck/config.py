@@ -14,19 +14,15 @@ import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, NamedTuple
 
 import yaml
 
 from ampcheck.safeyaml import safe_load
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_FILES = (".ampcheck.toml", "pyproject.toml")
+#: the results cache's folder, beside the configuration file
+CACHE_DIR_NAME = ".ampcheck_cache"
 
 
 class ConfigError(Exception):
@@ -76,13 +72,24 @@ def find_config(start: Path) -> Path | None:
                 continue
             if name == "pyproject.toml":
                 try:
-                    with candidate.open("rb") as fh:
-                        if "ampcheck" not in tomllib.load(fh).get("tool", {}):
-                            continue
-                except (OSError, tomllib.TOMLDecodeError):
+                    data = candidate.read_bytes()
+                    # a file that never says "ampcheck" has no [tool.ampcheck] table
+                    if b"ampcheck" not in data or "ampcheck" not in _toml(data).get("tool", {}):
+                        continue
+                except (OSError, ValueError):  # unreadable, not UTF-8 or not TOML
                     continue
             return candidate
     return None
+
+
+def _toml(data: bytes) -> dict[str, Any]:
+    """A TOML document; ``UnicodeDecodeError`` or ``tomllib.TOMLDecodeError`` (both
+    ``ValueError``) when it is not one. tomllib is imported on first use."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib.loads(data.decode("utf-8"))
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -90,11 +97,12 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
+        doc = _toml(path.read_bytes())
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = doc.get("tool", {}).get("ampcheck", {}) if path.name == "pyproject.toml" else doc
     if not isinstance(table, dict):
@@ -155,8 +163,7 @@ def limits_from_table(table: dict[str, Any], where: str) -> Limits:
     return Limits(**values)
 
 
-@dataclass(frozen=True, slots=True)
-class DefaultsScope:
+class DefaultsScope(NamedTuple):
     path: str
     type: str | None
     values: dict[str, Any]
@@ -229,6 +236,8 @@ class Site:
         name = self.timezone
         if name is None:
             return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):

@@ -21,14 +21,13 @@ import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 MAX_ROUNDS = 3  # text damaged twice (or three times) over is repaired in rounds
 
 
-@dataclass(frozen=True, slots=True)
-class Codec:
+class Codec(NamedTuple):
     """An 8-bit codec as a map from characters to bytes (only the high half)."""
 
     name: str
@@ -59,8 +58,7 @@ def codecs() -> tuple[Codec, ...]:
     return (_codec("Mac Roman", mac), _codec("Windows-1252", win))
 
 
-@dataclass(frozen=True, slots=True)
-class Repair:
+class Repair(NamedTuple):
     """A damaged span of text and its exact original."""
 
     start: int
@@ -70,8 +68,7 @@ class Repair:
     codec: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
     decoded: str
@@ -317,8 +314,7 @@ def _looks_written(pair: str, before: str, after: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Claim:
+class _Claim(NamedTuple):
     span: _Span
     repaired: str
     codec: str
@@ -326,8 +322,7 @@ class _Claim:
     weight: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Round:
+class _Round(NamedTuple):
     """One more repair of a repair: the text, and whether it was one lone pair."""
 
     text: str
@@ -525,8 +520,7 @@ LEGACY_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "latin-1": "
 _COMMON_MARKS = frozenset("€£¥°±×·©®™§¶¢½¼¾\u00a0")
 
 
-@dataclass(frozen=True, slots=True)
-class Guess:
+class Guess(NamedTuple):
     """The most likely encoding of bytes that are not UTF-8."""
 
     encoding: str

@@ -7,17 +7,15 @@ The built-in formatters are registered through the same hook as a plugin's.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ampcheck.hookspecs import hookimpl
 from ampcheck.model import Applicability, Diagnostic, FixAvailability, InternalError, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What a formatter may tell about a rule that ran."""
 
     code: str
@@ -158,6 +156,8 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
 
 
 def format_json(report: Report, out: TextIO) -> None:
+    import json
+
     rows = [diagnostic_to_dict(d) for d in report.diagnostics]
     json.dump(rows, out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -265,6 +265,8 @@ def format_statistics(report: Report, out: TextIO, *, as_json: bool = False) -> 
     repair, most frequent first (ruff's ``--statistics``)."""
     rows = statistics(report)
     if as_json:
+        import json
+
         plain = [{"code": s.code, "name": s.name, "count": s.count, "fixable": s.fixable}
                  for s in rows]  # fmt: skip
         json.dump(plain, out, indent=2)

@@ -16,8 +16,7 @@ import enum
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -33,8 +32,7 @@ class HeadingKind(enum.Enum):
     SETEXT = "setext"  # Heading, then a line of = or -
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """One heading of the body.
 
     ``text`` is the heading's source as markdownlint compares it: the inline content

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -46,8 +47,7 @@ class FixAvailability(enum.Enum):
     ALWAYS = "always"
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``text[start:end]`` with ``content`` (character offsets)."""
 
     start: int
@@ -63,8 +63,7 @@ class Edit:
         return cls(at, at, content)
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A set of edits applied together, or not at all.
 
     The edits of one fix must not overlap each other.
@@ -91,8 +90,7 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """What a rule reports: a span of the post's text and a message.
 
     ``start``/``end`` are character offsets into ``Post.text``; ``end`` may equal
@@ -140,8 +138,7 @@ class Diagnostic:
         return (self.path, self.line, self.column, self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class InternalError:
+class InternalError(NamedTuple):
     """A failure inside ampcheck or a plugin, reported instead of a crash (exit 2)."""
 
     path: str

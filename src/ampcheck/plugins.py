@@ -6,9 +6,10 @@ installed distributions (plugin files named in the configuration still load).
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ import pluggy
 from ampcheck import hookspecs
 
 ENTRY_POINT_GROUP = "ampcheck"
+#: the group's section header in an ``entry_points.txt`` (an INI-style file)
+_SECTION_RE = re.compile(rb"^[ \t]*\[[ \t]*ampcheck[ \t]*\][ \t]*\r?$", re.MULTILINE)
 AUTOLOAD_ENV = "AMPCHECK_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_PLUGINS = ("ampcheck.rules", "ampcheck.formatters")
 
@@ -91,7 +94,53 @@ def call_hook(load: PluginLoad, hook: str) -> list[tuple[str, Any]]:
     return results
 
 
+def may_have_entry_points(path: Iterable[str] | None = None) -> bool:
+    """Whether an installed distribution may declare an ``ampcheck`` entry point.
+
+    A look at the ``entry_points.txt`` of each ``*.dist-info`` and ``*.egg-info``
+    folder on ``sys.path``: ``False`` lets a run without installed plugins skip
+    importing ``importlib.metadata``, which costs a tenth of a short run. Whatever
+    this look cannot see into answers ``True``, and ``importlib.metadata`` decides:
+    a zip or egg on the path, or an import hook that finds distributions of its own.
+    """
+    from importlib.machinery import PathFinder
+
+    if any(
+        finder is not PathFinder and hasattr(finder, "find_distributions")
+        for finder in sys.meta_path
+    ):
+        return True
+    for entry in sys.path if path is None else path:
+        folder = entry or "."
+        if folder.lower().endswith(".egg"):
+            return True
+        try:
+            children = os.scandir(folder)
+        except NotADirectoryError:
+            return True  # a zip file
+        except OSError:
+            continue  # missing or unreadable: importlib.metadata finds nothing there
+        with children:
+            for child in children:
+                name = child.name.lower()
+                if not name.endswith((".dist-info", ".egg-info")):
+                    continue
+                try:
+                    with open(os.path.join(child.path, "entry_points.txt"), "rb") as fh:
+                        if _SECTION_RE.search(fh.read()):
+                            return True
+                except (FileNotFoundError, NotADirectoryError):
+                    continue  # no entry points (an .egg-info file has none either)
+                except OSError:
+                    return True
+    return False
+
+
 def _load_entry_points(load: PluginLoad) -> None:
+    if not may_have_entry_points():
+        return
+    import importlib.metadata
+
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if load.manager.has_plugin(ep.name):
             continue

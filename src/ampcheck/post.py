@@ -78,16 +78,14 @@ _LIQUID_OPAQUE = {"comment": "endcomment", "highlight": "endhighlight"}
 _KRAMDOWN_RE = re.compile(r"\{:(?!:)[^}\n]*\}|\{::[a-z]+[^}\n]*/?\}")
 
 
-@dataclass(frozen=True, slots=True)
-class YamlProblem:
+class YamlProblem(NamedTuple):
     """Why the front matter did not load, and where (offset into ``Post.text``)."""
 
     message: str
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpan:
+class KeySpan(NamedTuple):
     """Where a top-level front-matter key and its value stand."""
 
     key: str
@@ -227,15 +225,13 @@ class Element:
         return self.close_start if self.close_start is not None else self.end
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     start: int
     end: int
     content: str
 
 
-@dataclass(frozen=True, slots=True)
-class LiquidTag:
+class LiquidTag(NamedTuple):
     """A Liquid tag (``{% name markup %}``) or output (``{{ markup }}``)."""
 
     start: int

@@ -9,8 +9,7 @@ default; naming a rule exactly (or ``ALL``) turns on a rule that is off by defau
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pluggy
 
@@ -19,8 +18,7 @@ from ampcheck.model import Severity
 from ampcheck.rule import OptionError, Rule, check_rule_class
 
 
-@dataclass(frozen=True, slots=True)
-class ActiveRule:
+class ActiveRule(NamedTuple):
     """A rule instance as it runs: its resolved options and severity."""
 
     rule: Rule

@@ -14,11 +14,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ampcheck.cache import Cache
 from ampcheck.config import Limits, SiteFinder
 from ampcheck.model import Applicability, Diagnostic, InternalError
 from ampcheck.registry import ActiveRule
+
+if TYPE_CHECKING:
+    from ampcheck.cache import Cache
 
 #: below this many files, one process is faster than starting a pool
 PARALLEL_MIN_FILES = 40

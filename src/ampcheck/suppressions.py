@@ -24,7 +24,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ampcheck.model import Diagnostic, Violation
 from ampcheck.rule import Rule
@@ -53,8 +53,7 @@ class Kind(enum.Enum):
     FRONT_MATTER = "front-matter"
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(NamedTuple):
     """One rule selector of a suppression, as written, and where it stands."""
 
     text: str
@@ -73,8 +72,7 @@ def selector_matches(selector: str, code: str, name: str) -> bool:
     return bool(_CODE_PREFIX_RE.match(upper)) and code.startswith(upper)
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """A suppression comment (or the front-matter key).
 
     ``start``/``end`` span the comment; ``keys`` is empty for "every rule";
@@ -95,8 +93,7 @@ class Directive:
         return not self.keys or any(k.text.upper() == "ALL" for k in self.keys)
 
 
-@dataclass(frozen=True, slots=True)
-class Malformed:
+class Malformed(NamedTuple):
     """Something that looks like a suppression but is not one."""
 
     start: int

@@ -15,7 +15,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ampcheck.post import Element, LiquidTag, Post
 
@@ -151,8 +151,7 @@ class EmbedKind(enum.Enum):
     LIQUID_INCLUDE = "{% include tweet.html %}"
 
 
-@dataclass(frozen=True, slots=True)
-class Embed:
+class Embed(NamedTuple):
     """One embedded tweet.
 
     ``start``/``end`` span the embed's start tag (or Liquid tag); ``value`` is the ID as
