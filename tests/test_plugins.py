@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ampcheck.plugins import may_have_entry_points
 from tests.conftest import ROOT, Result
 
 EXAMPLE = ROOT / "tests" / "plugins" / "ampcheck-example"
@@ -91,6 +93,50 @@ def test_installed_plugin_whose_hook_raises_is_named(
     assert "_posts/2020-01-02-a.md:5:1: XMP001 TODO left in the post" in found.stdout
     listed = _ampcheck(installed_with_broken, "--list-rules", cwd=tmp_path)
     assert listed.returncode == 2 and "XMP001" in listed.stdout and "FM001" in listed.stdout
+
+
+def _dist(site: Path, name: str, entry_points: str | None) -> None:
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+
+
+def test_entry_point_look_answers_no_only_when_no_distribution_declares_the_group(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    _dist(site, "tool", "[console_scripts]\ntool = tool:main\n")
+    _dist(site, "plain", None)
+    (site / "old.egg-info").write_text("Metadata-Version: 1.0\n")  # a file, no entry points
+    path = [str(site), str(tmp_path / "missing")]
+    assert may_have_entry_points(path) is False
+    assert _group(path) == []  # importlib.metadata agrees
+
+    _dist(site, "ampcheck-extra", "[console_scripts]\nx = y:z\n\n[ampcheck]\nlint = extra\n")
+    assert may_have_entry_points(path) is True
+    assert _group(path) == ["lint"]
+
+
+def _group(path: list[str]) -> list[str]:
+    return [
+        ep.name
+        for dist in importlib.metadata.distributions(path=path)
+        for ep in dist.entry_points
+        if ep.group == "ampcheck"
+    ]
+
+
+def test_entry_point_look_defers_to_importlib_metadata_for_what_it_cannot_read(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "plugins.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    assert may_have_entry_points([str(archive)]) is True
+    egg = tmp_path / "thing-1.0-py3.11.egg"
+    egg.mkdir()
+    assert may_have_entry_points([str(egg)]) is True
 
 
 PLUGIN_FILE = """
