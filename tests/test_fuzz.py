@@ -15,7 +15,9 @@ import time
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown_it.token import Token
 
+from ampcheck._markdown import block_parser, parse
 from ampcheck.linter import lint
 from ampcheck.post import (
     _KRAMDOWN_RE,
@@ -123,6 +125,18 @@ _markupish = st.text(st.sampled_from("<!?>[]-CDATA x\n"), max_size=40)
 def test_liquid_scanner_matches_the_regex(text: str) -> None:
     expected = [m.span() for m in _LIQUID_RE.finditer(text)]
     assert [m.span() for m in _liquid_matches(text, 0)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(post_text())
+def test_block_parse_is_markdown_its_own(text: str) -> None:
+    """parse() leaves out markdown-it's normalizing step when it would change
+    nothing: the tokens are the ones the full block parser gives."""
+
+    def plain(tokens: list[Token]) -> list[tuple[object, ...]]:
+        return [(t.type, t.tag, t.map, t.content, t.markup, t.info) for t in tokens]
+
+    assert plain(parse(text)) == plain(block_parser(True).parse(text))
 
 
 @settings(max_examples=500, deadline=None)

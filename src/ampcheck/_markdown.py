@@ -23,10 +23,14 @@ def _commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
-@lru_cache(maxsize=1)
-def block_parser() -> MarkdownIt:
+@lru_cache(maxsize=2)
+def block_parser(normalize: bool = True) -> MarkdownIt:
+    """The block-level parser; without ``normalize``, markdown-it's first step (CR LF
+    and CR to LF, NUL to U+FFFD) is left out, for text that has neither."""
     md = _commonmark()
-    md.core.ruler.disable(["inline", "text_join"])
+    md.core.ruler.disable(
+        ["inline", "text_join"] if normalize else ["normalize", "inline", "text_join"]
+    )
     return md
 
 
@@ -37,7 +41,9 @@ def inline_parser() -> MarkdownIt:
 
 def parse(text: str) -> list[Token]:
     """Block tokens; ``inline`` tokens keep their source in ``content``, no children."""
-    return block_parser().parse(text)
+    # the normalizing step substitutes every line break; text it would not change
+    # (nearly every post) skips it
+    return block_parser("\r" in text or "\0" in text).parse(text)
 
 
 # Characters that can start inline syntax (CommonMark 6: escapes, code, emphasis,

@@ -101,7 +101,10 @@ def load_settings(path: Path | None) -> Settings:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
+        bad = exc.object[exc.start]
+        raise ConfigError(
+            f"{path}: not UTF-8: byte 0x{bad:02X} at byte offset {exc.start} cannot be decoded"
+        ) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = doc.get("tool", {}).get("ampcheck", {}) if path.name == "pyproject.toml" else doc
@@ -186,6 +189,7 @@ class Site:
     #: what layouts() and defaults found (read once: a run does not change the site)
     _layouts: tuple[set[str] | None] | None = field(default=None, repr=False, compare=False)
     _defaults: list[DefaultsScope] | None = field(default=None, repr=False, compare=False)
+    _folders: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
 
     def fingerprint(self) -> str:
         """What the site contributes to a post's result (for the cache)."""
@@ -275,9 +279,21 @@ class Site:
         try:
             if self._resolved_root is None:
                 self._resolved_root = self.root.resolve()
-            return PurePosixPath(file.resolve().relative_to(self._resolved_root).as_posix())
+            return PurePosixPath(self.resolve(file).relative_to(self._resolved_root).as_posix())
         except ValueError:
             return None
+
+    def resolve(self, file: Path) -> Path:
+        """``file.resolve()``, each folder resolved once: resolving costs a system call
+        per component, and a site's posts share a few folders. (A relative path is
+        taken from the working folder, which a run does not change.)"""
+        if file.is_symlink():
+            return file.resolve()
+        parent = file.parent
+        folder = self._folders.get(parent)
+        if folder is None:
+            folder = self._folders[parent] = parent.resolve()
+        return folder / file.name
 
     def defaults_for(self, file: Path) -> dict[str, Any]:
         """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:

@@ -32,7 +32,9 @@ def post_path(post: Post) -> PurePath:
 
 
 def _post_path(post: Post) -> PurePath:
-    return post.file.resolve() if post.file is not None else PurePath(post.path)
+    if post.file is None:
+        return PurePath(post.path)
+    return post.site.resolve(post.file) if post.site is not None else post.file.resolve()
 
 
 def in_posts_folder(path: PurePath) -> bool:
