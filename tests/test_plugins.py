@@ -137,6 +137,8 @@ def test_entry_point_look_defers_to_importlib_metadata_for_what_it_cannot_read(
     egg = tmp_path / "thing-1.0-py3.11.egg"
     egg.mkdir()
     assert may_have_entry_points([str(egg)]) is True
+    # sys.path should hold strings; anything else is left to importlib.metadata
+    assert may_have_entry_points([tmp_path]) is True  # type: ignore[list-item]
 
 
 PLUGIN_FILE = """

@@ -112,7 +112,7 @@ def may_have_entry_points(path: Iterable[str] | None = None) -> bool:
         return True
     for entry in sys.path if path is None else path:
         folder = entry or "."
-        if folder.lower().endswith(".egg"):
+        if not isinstance(folder, str) or folder.lower().endswith(".egg"):
             return True
         try:
             children = os.scandir(folder)
