@@ -28,7 +28,6 @@ matched. Entries are sorted, so that the file diffs well in version control.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import Counter
@@ -57,6 +56,8 @@ def fingerprint(text: str, code: str, start: int, end: int) -> str:
         line_end = text.find("\n", start)
         snippet = text[line_start : line_end if line_end != -1 else len(text)]
     snippet = _BLANKS_RE.sub(" ", snippet).strip()
+    import hashlib  # on first use: a run over clean posts does without it
+
     digest = hashlib.sha256(f"{code}\0{snippet}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:16]
 
