@@ -41,17 +41,12 @@ class Command:
     setup: list[str] | None = None  # run once before timing (to warm a cache)
 
 
-#: commands run in the corpus's root, as in a blog's checkout (where a linter looks
-#: for its configuration); set by main()
-ROOT = Path.cwd()
-
-
-def measure(cmd: Command) -> None:
+def measure(cmd: Command, cwd: Path) -> None:
     # standard error goes to a file: a linter that reports there (markdownlint-cli2)
     # would fill a pipe nobody reads until it ends, and wait forever
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT)
+        proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -101,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args(argv)
 
-    global ROOT
     posts_dir = corpus(args.posts, args.seed, args.corpus)
-    ROOT = posts_dir.parent
+    # every command runs in the corpus's root, as in a blog's checkout (where a linter
+    # looks for its configuration)
+    root = posts_dir.parent
     # bytecode for every module, as an installation has it: without it each run would
     # compile the modules changed since the last one (PYTHONDONTWRITEBYTECODE)
     import ampcheck as package
@@ -143,10 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         commands += peers(posts_dir)
     for cmd in commands:
         if cmd.setup:
-            subprocess.run(cmd.setup, stdout=subprocess.DEVNULL, check=False, cwd=ROOT)
+            subprocess.run(cmd.setup, stdout=subprocess.DEVNULL, check=False, cwd=root)
     for _ in range(args.repeat):
         for cmd in commands:
-            measure(cmd)
+            measure(cmd, root)
     shutil.rmtree(cache, ignore_errors=True)
 
     base = statistics.median(commands[0].times)

@@ -18,10 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ampcheck.config import CACHE_DIR_NAME
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError, Severity
 
-__all__ = ["CACHE_DIR_NAME", "Cache", "fingerprint"]
 FORMAT = 2
 # https://bford.info/cachedir/: backup and archiving tools skip a folder holding this
 TAG = (
