@@ -545,7 +545,7 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     try:
         loader = loader_cls(source)
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and "*" in source:  # an alias is written *name
             too_big = alias_problem(node)
             if too_big is not None:
                 fm.problem = YamlProblem(too_big, fm.content_start)
