@@ -48,7 +48,10 @@ def test_pyproject_without_an_ampcheck_table_is_passed_over(site: Site) -> None:
     root = site()
     (root / "pyproject.toml").write_text('[project]\nname = "blog"\n')
     assert find_config(root) is None
-    (root / "pyproject.toml").write_bytes(b"[tool.other]\nx = '\xff'\n")  # not UTF-8
+    # one that says "ampcheck" but cannot be read is passed over too
+    (root / "pyproject.toml").write_bytes(b"[tool.ampcheck]\nx = '\xff'\n")  # not UTF-8
+    assert find_config(root) is None
+    (root / "pyproject.toml").write_text("[tool.ampcheck\n")  # not TOML
     assert find_config(root) is None
     (root / "pyproject.toml").write_text("[tool.ampcheck]\nselect = ['FM']\n")
     assert find_config(root) == root / "pyproject.toml"
