@@ -732,15 +732,10 @@ def _scan_html(post: Post) -> HtmlDocument:
                 el.close_start, el.end, el.closed = lt, pos, True
             else:
                 _close(stack, stray, close, lt, pos)
-        elif text.startswith("<!--", lt):
-            end = _comment_end(text, lt, closers)
-            if end != -1:
-                comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
-                pos = end
-            else:
-                om = _other_markup(text, lt, closers)
-                pos = om.end() if om is not None else lt + 1
-        else:  # <! or <?
+        elif text.startswith("<!--", lt) and (end := _comment_end(text, lt, closers)) != -1:
+            comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
+            pos = end
+        else:  # <! or <? (a declaration, CDATA, a processing instruction) or an unclosed <!--
             om = _other_markup(text, lt, closers)
             pos = om.end() if om is not None else lt + 1
     for unclosed in stack:
