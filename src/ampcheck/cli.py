@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from ampcheck import __version__
 from ampcheck.config import (
@@ -335,26 +335,22 @@ def run(
         unsafe=args.unsafe_fixes,
         rules=_rule_infos(rules, with_docs=fmt == "sarif"),
     )
-    items = list(_inputs(state))
-    files = [item for item in items if not isinstance(item, str)]
+    on_disk, from_stdin, errors = _inputs(state)
+    count = len(on_disk) + (from_stdin is not None)
     if (
-        len(files) >= PROGRESS_MIN_FILES
+        count >= PROGRESS_MIN_FILES
         and not args.quiet
         and getattr(stderr, "isatty", lambda: False)()
     ):
-        state.progress = Progress(stderr, len(files))
-    for item in items:
-        if isinstance(item, str):
-            state.error(item)
+        state.progress = Progress(stderr, count)
+    for message in errors:
+        state.error(message)
     from ampcheck.runner import Context, check_file, check_files, default_jobs
 
     limits = settings.limits
     if args.rule_timeout is not None:
         limits = dataclasses.replace(limits, rule_timeout=args.rule_timeout or None)
     ctx = Context(args, rules, _cache(args, settings, rules, versions), state.sites, limits)
-    on_disk = [shown for shown, is_file in files if is_file]
-    from_stdin = next((shown for shown, is_file in files if not is_file), None)
-    del items, files
     jobs = args.jobs or default_jobs()
     # with --fix on standard input, the fixed text owns standard output
     stream = stderr if args.fix and "-" in args.paths else stdout
@@ -574,61 +570,80 @@ def _explain(table: RuleTable, key: str, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
-def _inputs(state: Run) -> Iterator[tuple[str, bool] | str]:
-    """Files to check, as (shown path, whether it is a file on disk: else standard
-    input), or an error message for a path that cannot be checked. The shown path of
-    a file on disk is its path."""
+class Inputs(NamedTuple):
+    """What a run checks: files on disk (their paths, as shown), the name shown for
+    standard input if it is read, and a message for each path that cannot be checked."""
+
+    on_disk: list[str]
+    stdin: str | None
+    errors: list[str]
+
+
+def _inputs(state: Run) -> Inputs:
+    """The files to check, each once (however many paths lead to it)."""
     paths = state.args.paths
     if not paths:
         paths = ["_posts"] if Path("_posts").is_dir() else ["."]
     from ampcheck.files import file_key
 
-    seen: set[str] = set()
+    inputs = Inputs([], None, [])
+    # the real folder and name of each file taken: the names are the folder
+    # listing's own strings, so a large folder costs no second copy of them
+    seen: dict[str, set[str]] = {}
+
+    def take(shown: str, folder: str, name: str) -> None:
+        names = seen.setdefault(folder, set())
+        if name not in names:
+            names.add(name)
+            inputs.on_disk.append(shown)
+
     for raw in paths:
         if raw == "-":
-            yield (state.args.stdin_filename or "-", False)
+            if inputs.stdin is None:
+                inputs = inputs._replace(stdin=state.args.stdin_filename or "-")
             continue
         path = Path(raw)
         if path.is_dir():
             for found in _walk(path, state.settings.exclude, state.settings.follow_symlinks):
                 if isinstance(found, str):
-                    yield found  # a folder that cannot be listed
-                    continue
-                key = file_key(found)
-                if key not in seen:
-                    seen.add(key)
-                    yield (str(found), True)
+                    inputs.errors.append(found)  # a folder that cannot be listed
+                else:
+                    take(*found)
         elif os.path.lexists(path):  # a broken link too: reading it says what is wrong
-            key = file_key(path)
-            if key not in seen:
-                seen.add(key)
-                yield (str(path), True)
+            take(str(path), *os.path.split(file_key(path)))
         else:
-            yield f"{raw}: no such file or folder"
+            inputs.errors.append(f"{raw}: no such file or folder")
+    return inputs
 
 
 def _walk(
     root: Path, exclude: Sequence[str], follow_symlinks: bool = False
-) -> Iterator[Path | str]:
-    """Posts under ``root``, and an error message for each folder that cannot be
-    listed (symbolic links: see :func:`ampcheck.files.walk`)."""
+) -> Iterator[tuple[str, str, str] | str]:
+    """Posts under ``root`` (path, real folder, name), and an error message for each
+    folder that cannot be listed (symbolic links: see :func:`ampcheck.files.walk`)."""
     from ampcheck.files import walk
 
     def skip(folder: Path) -> bool:
         name = folder.name
-        return name.startswith(".") or name in SKIP_FOLDERS or _excluded(folder, exclude)
+        return (
+            name.startswith(".")
+            or name in SKIP_FOLDERS
+            or _excluded(folder.as_posix(), name, exclude)
+        )
 
-    def wanted(path: Path) -> bool:
-        return path.name.endswith(POST_SUFFIXES) and not _excluded(path, exclude)
+    def wanted(path: str, name: str) -> bool:
+        return name.endswith(POST_SUFFIXES) and not _excluded(
+            path.replace(os.sep, "/"), name, exclude
+        )
 
     return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
 
 
-def _excluded(path: Path, patterns: Sequence[str]) -> bool:
-    posix = path.as_posix()
+def _excluded(posix: str, name: str, patterns: Sequence[str]) -> bool:
+    """Whether a path (spelt with ``/``) or its last part matches an exclude pattern."""
     if posix.startswith("./"):
         posix = posix[2:]
-    return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) for pat in patterns)
+    return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(name, pat) for pat in patterns)
 
 
 def _merge(state: Run, report: Report, result: FileResult) -> None:
