@@ -247,9 +247,18 @@ def test_each_post_is_checked_once_and_shown_as_first_reached(site: Site, cli: C
     )
     (root / "_posts" / "2020-01-04-link.md").symlink_to("sub/2020-01-03-b.md")
     result = cli(
-        "--no-cache", "--format", "json", ".", "./_posts/", "_posts//sub", "_posts/sub/../2020-01-02-a.md"
+        "--no-cache",
+        "--format",
+        "json",
+        ".",
+        "./_posts/",
+        "_posts//sub",
+        "_posts/sub/../2020-01-02-a.md",
     )
-    assert [d["path"] for d in result.json] == ["_posts/2020-01-02-a.md", "_posts/2020-01-04-link.md"]
+    assert [d["path"] for d in result.json] == [
+        "_posts/2020-01-02-a.md",
+        "_posts/2020-01-04-link.md",
+    ]
     # a folder given with ./ and a trailing slash is spelt as Path spells it
     result = cli("--no-cache", "--format", "json", "./_posts/sub/")
     assert [d["path"] for d in result.json] == ["_posts/sub/2020-01-03-b.md"]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from ampcheck._markdown import block_parser, parse
+from ampcheck._markdown import _cannot_start, block_parser, parse
 from ampcheck.linter import lint
 from ampcheck.post import (
     _KRAMDOWN_RE,
@@ -133,10 +133,60 @@ def test_block_parse_is_markdown_its_own(text: str) -> None:
     """parse() leaves out markdown-it's normalizing step when it would change
     nothing: the tokens are the ones the full block parser gives."""
 
-    def plain(tokens: list[Token]) -> list[tuple[object, ...]]:
-        return [(t.type, t.tag, t.map, t.content, t.markup, t.info) for t in tokens]
+    assert _plain(parse(text)) == _plain(block_parser(True).parse(text))
 
-    assert plain(parse(text)) == plain(block_parser(True).parse(text))
+
+# pieces from which every block rule can start, with and without containers
+_LEAF_PIECES = [
+    *"_=`~#|",
+    *("___", "===", "```", "~~~", "# ", "[a]: /u", "[a]", "]:", "<div>", "<!-- x -->"),
+    "a | b\n-|-\n",
+]
+_PLAIN_PIECES = ["a", " ", "   ", "\t", "\n", "\n\n"]
+_CONTAINER_PIECES = ["> ", ">", "- ", "* ", "+ ", "1. ", "2) ", "-", "*", "1"]
+_blockish = st.one_of(
+    st.lists(st.sampled_from(_LEAF_PIECES + _PLAIN_PIECES), max_size=30),
+    st.lists(st.sampled_from(_LEAF_PIECES + _PLAIN_PIECES + _CONTAINER_PIECES), max_size=30),
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_blockish)
+def test_block_rules_left_out_could_not_have_started(text: str) -> None:
+    """parse() leaves out the block rules that cannot start in a text: the tokens are
+    the ones the full block parser gives, in containers too."""
+    assert _plain(parse(text)) == _plain(block_parser(True).parse(text))
+
+
+def test_block_rules_are_left_out_of_a_post_that_cannot_start_them() -> None:
+    post = '## Day 1\n<amp-twitter\n  data-tweetid="1">\n</amp-twitter>\n\nText.\n'
+    assert set(_cannot_start(post)) == {
+        "table",
+        "blockquote",
+        "list",
+        "fence",
+        "hr",
+        "reference",
+        "lheading",
+    }
+    assert _cannot_start("Text\n- item\n") == ("table",)  # a list may hold any block
+    for text, block in [
+        ("Title\n===\n", "heading_open"),
+        ("a\n___\n", "hr"),
+        ("```\nx\n```\n", "fence"),
+        ("a | b\n-|-\n", "table_open"),
+        ("# Title\n", "heading_open"),
+        ("<div>\n</div>\n", "html_block"),
+    ]:
+        assert block in [t.type for t in parse(text)]
+    assert parse("[a]: /u\n") == []  # a link reference definition, no paragraph
+
+
+def _plain(tokens: list[Token]) -> list[tuple[object, ...]]:
+    return [
+        (t.type, t.tag, t.map, t.content, t.markup, t.info, t.level, t.nesting, t.hidden)
+        for t in tokens
+    ]
 
 
 @settings(max_examples=500, deadline=None)
