@@ -132,7 +132,6 @@ def test_liquid_scanner_matches_the_regex(text: str) -> None:
 def test_block_parse_is_markdown_its_own(text: str) -> None:
     """parse() leaves out markdown-it's normalizing step when it would change
     nothing: the tokens are the ones the full block parser gives."""
-
     assert _plain(parse(text)) == _plain(block_parser(True).parse(text))
 
 

@@ -37,22 +37,22 @@ def block_parser(normalize: bool = True, absent: tuple[str, ...] = ()) -> Markdo
     return md
 
 
-# The first character of each line that is not a space or a tab: where markdown-it
-# tries its block rules, as long as no line starts a blockquote or a list (which
-# move a block's start past their markers).
+# markdown-it tries its block rules where a line's text starts (after spaces and
+# tabs), and, inside a blockquote or a list, after their markers. A text in which no
+# line starts with a container's marker has no containers, and a rule can start
+# only on a line that starts with one of its characters.
 _LINE_START_RE = re.compile(r"^[ \t]*(.)", re.MULTILINE)
 _CONTAINER_STARTS = frozenset(">-*+0123456789")
-# the block rules that can only start with one of these characters, other than
-# those of a container
+# the characters a block rule can start with, less those of a container
 _STARTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("blockquote", frozenset(">")),
     ("list", frozenset("-*+0123456789")),
     ("fence", frozenset("`~")),
-    ("hr", frozenset("_")),  # or - and *
+    ("hr", frozenset("_")),  # and - or *
     ("reference", frozenset("[")),
     ("html_block", frozenset("<")),
     ("heading", frozenset("#")),
-    ("lheading", frozenset("=")),  # or -
+    ("lheading", frozenset("=")),  # and -
 )
 
 
