@@ -168,11 +168,14 @@ def test_block_rules_are_left_out_of_a_post_that_cannot_start_them() -> None:
         "reference",
         "lheading",
     }
-    assert _cannot_start("Text\n- item\n") == ("table",)  # a list may hold any block
+    for container in ("- item", "* item", "+ item", "1. item", "2) item", "> quote"):
+        # a list item or a blockquote may hold any block
+        assert _cannot_start(f"Text\n{container}\n") == ("table",)
     for text, block in [
         ("Title\n===\n", "heading_open"),
         ("a\n___\n", "hr"),
         ("```\nx\n```\n", "fence"),
+        ("~~~\nx\n~~~\n", "fence"),
         ("a | b\n-|-\n", "table_open"),
         ("# Title\n", "heading_open"),
         ("<div>\n</div>\n", "html_block"),

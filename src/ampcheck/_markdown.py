@@ -38,15 +38,13 @@ def block_parser(normalize: bool = True, absent: tuple[str, ...] = ()) -> Markdo
 
 
 # markdown-it tries its block rules where a line's text starts (after spaces and
-# tabs), and, inside a blockquote or a list, after their markers. A text in which no
-# line starts with a container's marker has no containers, and a rule can start
-# only on a line that starts with one of its characters.
+# tabs), and, inside a blockquote or a list item, after their markers. A text in
+# which no line starts with a container's marker has no containers, and each other
+# rule can start only on a line that starts with one of its characters.
 _LINE_START_RE = re.compile(r"^[ \t]*(.)", re.MULTILINE)
 _CONTAINER_STARTS = frozenset(">-*+0123456789")
-# the characters a block rule can start with, less those of a container
-_STARTS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("blockquote", frozenset(">")),
-    ("list", frozenset("-*+0123456789")),
+# the characters each other rule can start with, less those of a container
+_LEAF_STARTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("fence", frozenset("`~")),
     ("hr", frozenset("_")),  # and - or *
     ("reference", frozenset("[")),
@@ -62,7 +60,8 @@ def _cannot_start(text: str) -> tuple[str, ...]:
     starts = set(_LINE_START_RE.findall(text))
     if starts & _CONTAINER_STARTS:
         return absent
-    return absent + tuple(rule for rule, chars in _STARTS if not starts & chars)
+    leaves = tuple(rule for rule, chars in _LEAF_STARTS if not starts & chars)
+    return (*absent, "blockquote", "list", *leaves)
 
 
 @lru_cache(maxsize=1)
