@@ -11,12 +11,12 @@ from __future__ import annotations
 import enum
 import os
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from ampcheck.config import read_toml
 from ampcheck.post import Attribute, Element, Post
 
 TABLE_FILE = "amp_components.toml"
@@ -128,17 +128,12 @@ class TableError(ValueError):
 @lru_cache(maxsize=1)
 def table() -> ComponentTable:
     """The component table shipped in ``ampcheck/data`` (loaded once)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-
     # the module's loader reads the file beside it, from a folder or a zip alike
     # (importlib.resources.files would import zipfile and tempfile for the same)
     data = __spec__.loader.get_data(  # type: ignore[union-attr]
         os.path.join(os.path.dirname(__file__), "data", TABLE_FILE)
     )
-    return parse_table(tomllib.loads(data.decode("utf-8")))
+    return parse_table(read_toml(data))
 
 
 def component(name: str) -> Component | None:

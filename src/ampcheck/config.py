@@ -74,7 +74,7 @@ def find_config(start: Path) -> Path | None:
                 try:
                     data = candidate.read_bytes()
                     # a file that never says "ampcheck" has no [tool.ampcheck] table
-                    if b"ampcheck" not in data or "ampcheck" not in _toml(data).get("tool", {}):
+                    if b"ampcheck" not in data or "ampcheck" not in read_toml(data).get("tool", {}):
                         continue
                 except (OSError, ValueError):  # unreadable, not UTF-8 or not TOML
                     continue
@@ -82,7 +82,7 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _toml(data: bytes) -> dict[str, Any]:
+def read_toml(data: bytes) -> dict[str, Any]:
     """A TOML document; ``UnicodeDecodeError`` or ``tomllib.TOMLDecodeError`` (both
     ``ValueError``) when it is not one. tomllib is imported on first use."""
     if sys.version_info >= (3, 11):
@@ -97,7 +97,7 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
-        doc = _toml(path.read_bytes())
+        doc = read_toml(path.read_bytes())
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

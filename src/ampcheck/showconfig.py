@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ampcheck.config import Settings
+from ampcheck.config import Settings, read_toml
 from ampcheck.registry import ActiveRule, RuleTable
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 DEFAULT = "default"
 
@@ -37,9 +31,8 @@ def raw_table(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+        doc = read_toml(path.read_bytes())
+    except (OSError, ValueError):  # unreadable, not UTF-8 or not TOML
         return {}
     table = doc.get("tool", {}).get("ampcheck", {}) if path.name == "pyproject.toml" else doc
     return table if isinstance(table, dict) else {}
