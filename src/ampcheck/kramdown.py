@@ -266,16 +266,25 @@ _BLOCKQUOTE_START = f"^{_OPT_SPACE}> ?"
 _FENCE_GFM_START = f"^{_OPT_SPACE}[~`]{{3,}}"
 
 _M = re.MULTILINE
-BLANK_LINE_RE = re.compile(_BLANK_LINE, _M)
-EOB_RE = re.compile(_EOB_MARKER, _M)
+
+
+def _at(pattern: str, flags: int = _M) -> re.Pattern[str]:
+    """A pattern of kramdown's for matching at a position: kramdown's string scanner
+    reads ``^`` as "here" too, also in the middle of a line (what follows an HTML
+    element on its line is parsed as blocks)."""
+    return re.compile(re.sub(r"(\A|\|)\^", r"\1", pattern), flags)
+
+
+BLANK_LINE_RE = re.compile(r"[ \t\n\r\f\v]*\n")  # (?:^\s*\n)+ read from a position
+EOB_RE = _at(_EOB_MARKER, _M)
 LAZY_END_RE = re.compile(_LAZY_END, _M)
 PARAGRAPH_END_RE = re.compile(f"{_LAZY_END}|{_DL_START}", _M)
 PARAGRAPH_END_GFM_RE = re.compile(
     f"{_LAZY_END}|{_LIST_START}|{_ATX_GFM}|{_DL_START}|{_BLOCKQUOTE_START}|{_FENCE_GFM_START}",
     _M,
 )
-PARAGRAPH_START_RE = re.compile(f"^{_OPT_SPACE}[^ \t].*?\n", _M)
-LINE_RE = re.compile(r"^.*?\n", _M)
+PARAGRAPH_START_RE = _at(f"^{_OPT_SPACE}[^ \t].*?\n", _M)
+LINE_RE = _at(r"^.*?\n", _M)
 INDENT_RE = re.compile(r"^(?:\t| {4})", _M)
 CODE_LINE_RE = re.compile(r"^(?:\t| {4})[ \t]*" + _S + r".*\n", _M)
 NONBLANK_LINE_RE = re.compile(r"^[ \t]*" + _S + r".*\n", _M)
@@ -283,30 +292,28 @@ CODE_LAZY_STOP_RE = re.compile(
     f"{_IAL_BLOCK_START}|{_EOB_MARKER}|^{_OPT_SPACE}{_LAZY_HTML_STOP}|^{_OPT_SPACE}{_LAZY_HTML_START}",
     _M,
 )
-FENCE_START_RE = re.compile(r"^~{3,}", _M)
-FENCE_RE = re.compile(
+FENCE_START_RE = _at(r"^~{3,}", _M)
+FENCE_RE = _at(
     r"^((~){3,})[ \t\n\r\f\v]*?((" + _S + r"+?)(?:\?" + _S + r"*)?)?[ \t\n\r\f\v]*?\n(.*?)"
     r"^\1\2*[ \t\n\r\f\v]*?\n",
     _M | re.DOTALL,
 )
-FENCE_GFM_START_RE = re.compile(_FENCE_GFM_START, _M)
-FENCE_GFM_RE = re.compile(
+FENCE_GFM_START_RE = _at(_FENCE_GFM_START, _M)
+FENCE_GFM_RE = _at(
     r"^ {0,3}(([~`]){3,})[ \t\n\r\f\v]*?((" + _S + r"+?)(?:\?" + _S + r"*)?)?"
     r"[ \t\n\r\f\v]*?\n(.*?)^ {0,3}\1\2*[ \t\n\r\f\v]*?\n",
     _M | re.DOTALL,
 )
-BLOCKQUOTE_START_RE = re.compile(_BLOCKQUOTE_START, _M)
-ATX_RE = re.compile(r"^(?P<level>#{1,6})[\t ]*(?P<contents>[^ \t].*)\n", _M)
-ATX_GFM_RE = re.compile(_ATX_GFM, _M)
-HR_RE = re.compile(r"^ {0,3}(\*|-|_)[ \t]*\1[ \t]*\1(\1|[ \t])*\n", _M)
-UL_START_RE = re.compile(_UL_START, _M)
-OL_START_RE = re.compile(_OL_START, _M)
-LIST_START_RE = re.compile(_LIST_START, _M)
-DL_START_RE = re.compile(_DL_START, _M)
-SETEXT_RE = re.compile(
-    f"^{_OPT_SPACE}(?P<contents>[^ \t].*)\n(?P<level>[-=])[-=]*[ \t\r\f\v]*\n", _M
-)
-HTML_BLOCK_START_RE = re.compile(f"^{_OPT_SPACE}<({_NAME}|!--|/)", _M)
+BLOCKQUOTE_START_RE = _at(_BLOCKQUOTE_START, _M)
+ATX_RE = _at(r"^(?P<level>#{1,6})[\t ]*(?P<contents>[^ \t].*)\n", _M)
+ATX_GFM_RE = _at(_ATX_GFM, _M)
+HR_RE = _at(r"^ {0,3}(\*|-|_)[ \t]*\1[ \t]*\1(\1|[ \t])*\n", _M)
+UL_START_RE = _at(_UL_START, _M)
+OL_START_RE = _at(_OL_START, _M)
+LIST_START_RE = _at(_LIST_START, _M)
+DL_START_RE = _at(_DL_START, _M)
+SETEXT_RE = _at(f"^{_OPT_SPACE}(?P<contents>[^ \t].*)\n(?P<level>[-=])[-=]*[ \t\r\f\v]*\n", _M)
+HTML_BLOCK_START_RE = _at(f"^{_OPT_SPACE}<({_NAME}|!--|/)", _M)
 HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
 HTML_INSTRUCTION_RE = re.compile(r"<\?(.*?)\?>", re.DOTALL)
 HTML_TAG_RE = re.compile(
@@ -321,24 +328,22 @@ HTML_ATTR_RE = re.compile(
     re.DOTALL,
 )
 TRAILING_WS_RE = re.compile(r"[ \t]*\n")
-BLOCK_EXT_START_RE = re.compile(f"^{_OPT_SPACE}\\{{:", _M)
-ALD_START_RE = re.compile(f"^{_OPT_SPACE}\\{{:(\\w[\\w-]*):({_ALD_ANY}+)\\}}[ \t\n\r\f\v]*?\n", _M)
+BLOCK_EXT_START_RE = _at(f"^{_OPT_SPACE}\\{{:", _M)
+ALD_START_RE = _at(f"^{_OPT_SPACE}\\{{:(\\w[\\w-]*):({_ALD_ANY}+)\\}}[ \t\n\r\f\v]*?\n", _M)
 _EXT_START = r"\{::(\w+)(?:[ \t\n\r\f\v](" + _ALD_ANY + r"*?)|)(/)?\}"
-EXT_BLOCK_START_RE = re.compile(
+EXT_BLOCK_START_RE = _at(
     f"^{_OPT_SPACE}(?:{_EXT_START}|\\{{:/(\\w[\\w-]*)?\\}})[ \t\n\r\f\v]*?\n", _M
 )
-IAL_BLOCK_START_RE = re.compile(_IAL_BLOCK_START, _M)
-LINK_DEF_RE = re.compile(
+IAL_BLOCK_START_RE = _at(_IAL_BLOCK_START, _M)
+LINK_DEF_RE = _at(
     f"^{_OPT_SPACE}\\[([^\n\\]]+)\\]:[ \t]*(?:<(.*?)>|([^\n]*?{_S}[^\n]*?))"
     r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?\n",
     _M,
 )
-FOOTNOTE_DEF_START_RE = re.compile(f"^{_OPT_SPACE}\\[\\^(\\w[\\w-]*)\\]:", _M)
-ABBREV_DEF_RE = re.compile(f"^{_OPT_SPACE}\\*\\[(.+?)\\]:(.*?)\n", _M)
-BLOCK_MATH_RE = re.compile(
-    f"^{_OPT_SPACE}(\\\\)?\\$\\$(.*?)\\$\\$([ \t\n\r\f\v]*?\n)?", _M | re.DOTALL
-)
-TABLE_START_RE = re.compile(f"^{_OPT_SPACE}(?=\\S)(?:\\||.*?[^\\\\\n]\\|).*?\n", _M)
+FOOTNOTE_DEF_START_RE = _at(f"^{_OPT_SPACE}\\[\\^(\\w[\\w-]*)\\]:", _M)
+ABBREV_DEF_RE = _at(f"^{_OPT_SPACE}\\*\\[(.+?)\\]:(.*?)\n", _M)
+BLOCK_MATH_RE = _at(f"^{_OPT_SPACE}(\\\\)?\\$\\$(.*?)\\$\\$([ \t\n\r\f\v]*?\n)?", _M | re.DOTALL)
+TABLE_START_RE = _at(f"^{_OPT_SPACE}(?=\\S)(?:\\||.*?[^\\\\\n]\\|).*?\n", _M)
 TABLE_LINE_RE = re.compile(r"(?:\||.*?[^\\\n]\|).*?\n", _M)
 HEADER_ID_RE = re.compile(r"[\t ]\{#(?P<id>[A-Za-z_:][\w.:\-\u00b7]*)\}\Z")
 
@@ -527,14 +532,6 @@ class _Parser:
             st.single_blank_after_p = st.last == "p" and m.group(0) == "\n"
             st.last = "blank"
             return m.end()
-        line_start = pos == 0 or text[pos - 1] == "\n"
-        if not line_start:
-            # what is left of a line after an HTML block: kramdown adds it as text
-            end = text.find("\n", pos)
-            end = len(text) if end == -1 else end + 1
-            self._text(src, pos, end)
-            st.last = "text"
-            return end
         # codeblock
         if (ch == "\t" or text.startswith("    ", pos)) and (
             end := self._codeblock(text, pos)
@@ -605,10 +602,11 @@ class _Parser:
             end = pos
             while end < len(text) and TABLE_LINE_RE.match(text, end):
                 end = text.index("\n", end) + 1
-            self._add(src, "table", pos, end, depth)
-            self._text(src, pos, end)
-            st.last = "table"
-            return end
+            if _pipe_on_each_line(text[pos:end]):
+                self._add(src, "table", pos, end, depth)
+                self._text(src, pos, end)
+                st.last = "table"
+                return end
         # footnote_definition
         if ch in "[ " and FOOTNOTE_DEF_START_RE.match(text, pos):
             return self._footnote(src, pos, depth, st)
@@ -797,13 +795,14 @@ class _Parser:
 
     def _consume_items(
         self, src: _Source, pos: int, kind: str
-    ) -> tuple[int, list[list[list[tuple[str, int]]]]]:
+    ) -> tuple[int, list[tuple[int, list[list[tuple[str, int]]]]]]:
         """kramdown's list (and definition list) line loop: the items from ``pos``,
         each as chunks of (line, original offset) to parse as blocks, and the end."""
         text = src.text
         n = len(text)
         start_re = {"dl": DL_START_RE, "ul": UL_START_RE}.get(kind, OL_START_RE)
         items: list[list[list[tuple[str, int]]]] = []
+        starts: list[int] = []
         patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
         indentation = 0
         nested = False
@@ -828,6 +827,7 @@ class _Parser:
                 chunk: list[tuple[str, int]] = []
                 if content:
                     chunk.append((content, src.to_origin(line_end - len(content))))
+                starts.append(src.to_origin(at))
                 items.append([chunk])
                 last_blank = False
                 at = end = line_end
@@ -869,14 +869,15 @@ class _Parser:
                 at = end = m.end()
                 continue
             break
-        return end, items
+        return end, list(zip(starts, items))
 
-    def _items(self, items: list[list[list[tuple[str, int]]]], item_type: str, depth: int) -> None:
-        for item in items:
-            first = next((chunk[0][1] for chunk in item if chunk), None)
+    def _items(
+        self, items: list[tuple[int, list[list[tuple[str, int]]]]], item_type: str, depth: int
+    ) -> None:
+        for first, item in items:
             index = len(self.blocks)
-            self.blocks.append(Block(item_type, first or 0, first or 0, depth))
-            item_end = first or 0
+            self.blocks.append(Block(item_type, first, first, depth))
+            item_end = first
             for chunk in item:
                 if not chunk:
                     continue
@@ -1045,6 +1046,15 @@ class _Parser:
 
 
 _SPACES_RE = re.compile(" *")
+_CODE_SPAN_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_PIPE_CHECK_RE = re.compile(r"(?:\||.*?[^\\\n]\|)")
+
+
+def _pipe_on_each_line(rows: str) -> bool:
+    """kramdown takes lines with a pipe for a table only when each has a pipe that is
+    not escaped and not inside a code span."""
+    cleaned = _CODE_SPAN_RE.sub(lambda m: "x" * len(m.group(0)), rows)
+    return all(_PIPE_CHECK_RE.match(line) for line in cleaned.split("\n")[:-1])
 
 
 class _State:
