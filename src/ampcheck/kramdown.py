@@ -869,7 +869,7 @@ class _Parser:
                 at = end = m.end()
                 continue
             break
-        return end, list(zip(starts, items))
+        return end, list(zip(starts, items, strict=True))
 
     def _items(
         self, items: list[tuple[int, list[list[tuple[str, int]]]]], item_type: str, depth: int
