@@ -602,7 +602,9 @@ class _Parser:
             end = pos
             while end < len(text) and TABLE_LINE_RE.match(text, end):
                 end = text.index("\n", end) + 1
-            if _pipe_on_each_line(text[pos:end]):
+            if (
+                BLOCK_BOUNDARY_RE.match(text, end) or end >= len(text)
+            ) and _pipe_on_each_line(text[pos:end]):
                 self._add(src, "table", pos, end, depth)
                 self._text(src, pos, end)
                 st.last = "table"
