@@ -201,6 +201,10 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
     closing_start = closing_end = -1
     if block.markup == "#":
         marker_start = block.start
+        if not text_.startswith("#", marker_start):
+            # Liquid before the heading on its line ({% if %}## Title): the run is further on
+            found = text_.find("#" * block.level, marker_start, line_end)
+            marker_start = found if found != -1 else marker_start
         marker_end = marker_start + block.level
         rest = text_[marker_end:line_end]
         at = marker_end + len(rest) - len(rest.lstrip(" \t"))

@@ -442,9 +442,10 @@ class _Source:
         """The original offset of position ``pos`` (the end of the text maps to the
         end of its last line in the original)."""
         if pos >= len(self.text):
-            line = len(self.line_starts) - 1
-            if line >= len(self.origin):
-                return self.origin[-1] if self.origin else 0
+            if not self.text:
+                return self.origin[0] if self.origin else 0
+            # the end: just after the last character of the last line
+            line = self.line_of(len(self.text) - 1)
             return self.origin[line] + (len(self.text) - self.line_starts[line])
         line = self.line_of(pos)
         return self.origin[line] + (pos - self.line_starts[line])
@@ -602,9 +603,9 @@ class _Parser:
             end = pos
             while end < len(text) and TABLE_LINE_RE.match(text, end):
                 end = text.index("\n", end) + 1
-            if (
-                BLOCK_BOUNDARY_RE.match(text, end) or end >= len(text)
-            ) and _pipe_on_each_line(text[pos:end]):
+            if (BLOCK_BOUNDARY_RE.match(text, end) or end >= len(text)) and _pipe_on_each_line(
+                text[pos:end]
+            ):
                 self._add(src, "table", pos, end, depth)
                 self._text(src, pos, end)
                 st.last = "table"
@@ -1210,6 +1211,7 @@ def liquid_neutral(text: str, start: int) -> str:
     if "{%" not in text:
         return text
     parts: list[str] = []
+    blanked: list[tuple[int, int]] = []
     pos = start
     out_from = 0
     raw = False
@@ -1243,11 +1245,32 @@ def liquid_neutral(text: str, start: int) -> str:
         if name in _SILENT_TAGS:
             parts.append(text[out_from : m.start()])
             parts.append(_blank(m.group(0)))
+            blanked.append((m.start(), m.end()))
             out_from = m.end()
         pos = m.end()
     parts.append(text[out_from:])
     result = "".join(parts)
-    return result
+    return _unindent(result, blanked) if blanked else result
+
+
+def _unindent(text: str, blanked: list[tuple[int, int]]) -> str:
+    """Move what follows a tag that starts its line to the tag's place (Liquid leaves
+    nothing there), padding the line's end, so that ``{% raw %}<i>`` is not read as
+    indented text; the line keeps its length and its line break."""
+    out = list(text)
+    for start, end in blanked:
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip(" \t"):
+            continue  # the tag does not start its line
+        line_end = text.find("\n", end)
+        if line_end == -1:
+            line_end = len(text)
+        rest = "".join(out[end:line_end])
+        if not rest.strip():
+            continue
+        width = end - start
+        out[start:line_end] = list(rest + " " * width)
+    return "".join(out)
 
 
 def _blank(region: str) -> str:
