@@ -27,7 +27,8 @@ HERE = Path(__file__).parent / "kramdown"
 RULE_BOOK = Path(__file__).parent.parent / "rules"
 # the block types both sides name alike (a definition's terms are one block here)
 TYPES = frozenset(
-    "header p codeblock html_element xml_comment blockquote ul ol li dl dd table hr math".split()
+    {"header", "p", "codeblock", "html_element", "xml_comment", "blockquote", "ul", "ol"}
+    | {"li", "dl", "dd", "table", "hr", "math"}
 )
 
 
