@@ -202,6 +202,16 @@ def generate(out: Path, posts: int, seed: int = 1) -> list[Path]:
     folder = out / "_posts"
     folder.mkdir(parents=True, exist_ok=True)
     (out / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    # the layout chain post -> default, an AMP document, as on the real blog
+    layouts = out / "_layouts"
+    layouts.mkdir(exist_ok=True)
+    (layouts / "post.html").write_text("---\nlayout: default\n---\n{{ content }}\n", "utf-8")
+    (layouts / "default.html").write_text(
+        '<!doctype html>\n<html \u26a1 lang="en">\n<head>\n'
+        '<script async src="https://cdn.ampproject.org/v0.js"></script>\n</head>\n'
+        "<body>{{ content }}</body>\n</html>\n",
+        "utf-8",
+    )
     start = dt.date(2018, 5, 20)
     paths = []
     for i in range(posts):

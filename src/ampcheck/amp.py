@@ -14,10 +14,15 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ampcheck.config import read_toml
+from ampcheck.model import Violation
 from ampcheck.post import Attribute, Element, Post
+from ampcheck.rule import Rule
+
+if TYPE_CHECKING:
+    from ampcheck.config import Site
 
 TABLE_FILE = "amp_components.toml"
 
@@ -364,11 +369,57 @@ def layout_of(el: Element, comp: Component | None) -> LayoutInfo:
     if not has_width and not has_height:
         return LayoutInfo(Layout.CONTAINER, None, "it has no width or height", width, height)
     if has_height and (not has_width or (width is not None and width.auto)):
-        why = "it has a height and no width" if not has_width else 'its width is "auto"'
+        why = 'its width is "auto"' if has_width else _sizes(el, comp, width, height)
         return LayoutInfo(Layout.FIXED_HEIGHT, None, why, width, height)
-    if has_height and has_width and (el.has("sizes") or el.has("heights")):
-        return LayoutInfo(Layout.RESPONSIVE, None, "it has sizes or heights", width, height)
-    return LayoutInfo(Layout.FIXED, None, "it has a width and a height", width, height)
+    extra = [name for name in ("sizes", "heights") if el.has(name)]
+    if has_height and has_width and extra:
+        why = _sizes(el, comp, width, height, extra)
+        return LayoutInfo(Layout.RESPONSIVE, None, why, width, height)
+    return LayoutInfo(Layout.FIXED, None, _sizes(el, comp, width, height), width, height)
+
+
+def _sizes(
+    el: Element,
+    comp: Component | None,
+    width: Length | None,
+    height: Length | None,
+    extra: list[str] | None = None,
+) -> str:
+    """What the element says about its size, exactly: the attributes it has and lacks,
+    and the natural size its component gives it."""
+    has = [name for name, value in (("width", width), ("height", height)) if value is not None]
+    has += extra or []
+    lacks = [
+        name
+        for name, value, default in (
+            ("width", width, comp is not None and comp.default_width),
+            ("height", height, comp is not None and comp.default_height),
+        )
+        if value is None and not default
+    ]
+    natural = [
+        name
+        for name, value, default in (
+            ("width", width, comp is not None and comp.default_width),
+            ("height", height, comp is not None and comp.default_height),
+        )
+        if value is None and default
+    ]
+    said = ""
+    if has or lacks:
+        said = "it has " + _and([f"a {n}" if n in ("width", "height") else n for n in has])
+        if lacks:
+            said += (" and no " if has else "no ") + " or ".join(lacks)
+    if not natural:
+        return said
+    default = f"{el.name} has a default {' and '.join(natural)}"
+    return f"{said}, and {default}" if said else default
+
+
+def _and(items: list[str]) -> str:
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class SizeProblem(NamedTuple):
@@ -455,26 +506,442 @@ def tag_name_span(el: Element) -> tuple[int, int]:
 
 
 # -- AMP posts -------------------------------------------------------------------------
+#
+# A post is an AMP page when its front matter (or the site's front-matter defaults) says
+# so with the AMP key, when the site's amp-jekyll plugin makes an AMP version of every
+# post, or when the layouts it renders through make an AMP document: the first <html>
+# start tag of the chain (its outermost layout first, following static includes) carries
+# the "amp" or "⚡" attribute (AMP HTML specification, "Required markup"; amp4email and
+# amp4ads documents are other formats). Without a Jekyll site, the post decides alone.
+
+#: the AMP runtime (AMP HTML specification, "Required markup"; lts/ is the long-term
+#: release channel, v0.mjs the module build)
+RUNTIME_RE = re.compile(r"cdn\.ampproject\.org/(?:lts/)?v0\.m?js", re.IGNORECASE)
+_LIQUID = r"\{\{.*?\}\}|\{%.*?%\}"
+_TEMPLATE_TOKEN_RE = re.compile(
+    r"<html(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^>\"'{]|\{)*)>"
+    r"|\{%-?\s*include\s+(?P<include>[^\s%}]+)[^%]*?-?%\}",
+    re.IGNORECASE | re.DOTALL,
+)
+_HIDDEN_RE = re.compile(
+    r"<!--.*?-->|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL
+)
+_LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+).*?-?%\}|\{\{.*?\}\}", re.DOTALL)
+_BLOCK_OPENERS = frozenset({"if", "unless", "case", "for"})
+_BLOCK_CLOSERS = frozenset({"endif", "endunless", "endcase", "endfor"})
+_ATTR_NAME_RE = re.compile(r"[^\s\"'>/=]+")
+AMP_MARKERS = frozenset({"amp", "\u26a1"})
+#: a layout chain longer than this is a cycle Jekyll would break too
+MAX_CHAIN = 32
+MAX_INCLUDE_DEPTH = 8
+
+
+class HtmlTag(NamedTuple):
+    """The ``<html>`` start tag of a layout chain and where it is written."""
+
+    source: str
+    text: str
+    amp: bool
+    #: the AMP attribute stands only inside a Liquid condition
+    conditional: bool
+
+
+class TemplateScan(NamedTuple):
+    """What a layout (with its includes) holds."""
+
+    html: HtmlTag | None
+    runtime: bool
+    #: includes that could not be read: missing from the site, or named by a variable
+    unread: tuple[str, ...]
+
+
+class LayoutFile(NamedTuple):
+    name: str
+    source: str
+    parent: str | None
+    scan: TemplateScan
+
+
+class AmpDecision(NamedTuple):
+    """Whether a post is an AMP page, and why (``reason`` is shown by ``--show-config``).
+
+    ``chain`` is the layouts the post renders through; ``complete`` says every one of
+    them and of their includes was read; ``runtime`` that one of them loads the AMP
+    runtime; ``layout`` names the layout to mention (the post's own).
+    """
+
+    amp: bool
+    reason: str
+    chain: tuple[str, ...] = ()
+    complete: bool = False
+    runtime: bool = False
+    layout: str | None = None
 
 
 def is_amp_post(post: Post, key: str) -> bool:
-    """Whether the post is an AMP post: not when its front matter (or the site's
-    front-matter defaults for it) sets ``key`` to false."""
+    """Whether the post is rendered as an AMP page (:func:`amp_decision`)."""
+    return amp_decision(post, key).amp
+
+
+def amp_decision(post: Post, key: str = "amp") -> AmpDecision:
+    """Whether the post is an AMP page and why; computed once per post and key, and
+    the site's part once per site and layout."""
+    return post.memo(f"amp.decision:{key}", lambda p: _decide(p, key))
+
+
+def _decide(post: Post, key: str) -> AmpDecision:
+    site = post.site
+    decision = _decide_alone(post) if site is None else _site_decision(post, site)
+    said = _said(post, key)
+    if said is not None:
+        # the post's own word wins; what its layouts hold still counts for AMP007
+        decision = decision._replace(amp=said[0], reason=said[1])
+    return decision
+
+
+def _said(post: Post, key: str) -> tuple[bool, str] | None:
+    """``key: true`` or ``key: false`` in the front matter, or in the site's front-matter
+    defaults for the post (a value that is not a boolean says nothing)."""
     if not key:
-        return True
+        return None
     meta = post.meta
     if key in meta:
-        return meta[key] is not False
-    if post.site is not None and post.file is not None:
-        return post.site.defaults_for(post.file).get(key) is not False
-    return True
+        value = meta[key]
+        where = "front matter"
+    elif post.site is not None and post.file is not None:
+        value = post.site.defaults_for(post.file).get(key)
+        where = "_config.yml defaults"
+    else:
+        return None
+    if not isinstance(value, bool):
+        return None
+    return value, f"{key}: {str(value).lower()} in {where}"
+
+
+def _site_decision(post: Post, site: Site) -> AmpDecision:
+    plugin = _plugin_reason(site)
+    if plugin is not None and post.meta.get("skip_amp") is not True:
+        return AmpDecision(True, plugin)
+    layout, why = _post_layout(post, site)
+    if layout is None:
+        return AmpDecision(False, f"no layout: {why}", (), True, False, None)
+    decision = _chain_decision(site, layout, why)
+    if plugin is not None:
+        decision = decision._replace(reason=f"skip_amp: true, and {decision.reason}")
+    return decision
+
+
+def _decide_alone(post: Post) -> AmpDecision:
+    """A post without a Jekyll site: AMP when it uses AMP components and loads no
+    script an AMP page would not run."""
+    first = next(iter(amp_elements(post)), None)
+    if first is None:
+        return AmpDecision(False, "no Jekyll site, and the post uses no AMP component")
+    for el in post.html.find_all("script"):
+        kind = el.get("type")
+        if kind is not None and (kind.value or "").strip().lower() in (
+            "application/ld+json",
+            "application/json",
+        ):
+            continue
+        src = el.get("src")
+        if src is not None and src.value and RUNTIME_RE.search(src.value):
+            continue
+        what = src.value if src is not None and src.value else "an inline script"
+        return AmpDecision(
+            False, f"no Jekyll site, and the post loads a script AMP pages do not run ({what})"
+        )
+    return AmpDecision(
+        True, f"no Jekyll site: the post uses AMP components (<{first.name}>) and no other script"
+    )
+
+
+_DEFAULT_LAYOUT_PLUGIN = "jekyll-default-layout"
+
+
+def _post_layout(post: Post, site: Site) -> tuple[str | None, str]:
+    """The layout the post names (front matter, else defaults), and where from."""
+    meta = post.meta
+    if "layout" in meta:
+        value, where = meta["layout"], "front matter"
+    else:
+        defaults = site.defaults_for(post.file) if post.file is not None else {}
+        value, where = defaults.get("layout"), "_config.yml defaults"
+        if "layout" not in defaults:
+            return _default_layout(site)
+    if value is None or value == "none":
+        return None, f"layout: {value if value is not None else 'null'} in {where}"
+    return (str(value).lower() if isinstance(value, bool) else str(value)), where
+
+
+def _default_layout(site: Site) -> tuple[str | None, str]:
+    # Jekyll renders a post that names no layout without one; the jekyll-default-layout
+    # plugin (on by default on GitHub Pages) gives it "post", else "default"
+    if _DEFAULT_LAYOUT_PLUGIN in site.plugins or _github_pages(site):
+        for name in ("post", "default"):
+            if site.layout_file(name) is not None:
+                return name, f"{_DEFAULT_LAYOUT_PLUGIN} (the post names no layout)"
+    return None, "the post names none, and Jekyll renders it without one"
+
+
+def _github_pages(site: Site) -> bool:
+    return bool(site.amp_cache.setdefault(("github-pages",), _gemfile_has(site, "github-pages")))
+
+
+def _gemfile_has(site: Site, gem: str) -> bool:
+    try:
+        text = (site.root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*gem\s+[\"']" + re.escape(gem) + r"[\"']", text, re.M) is not None
+
+
+_AMP_JEKYLL = "amp-jekyll"
+_AMP_JEKYLL_RB_RE = re.compile(r"read_yaml\([^)]*[\"']amp\.html[\"']")
+
+
+def _plugin_reason(site: Site) -> str | None:
+    """Why every post has an AMP version: the amp-jekyll plugin (a gem, or its generator
+    copied into the plugins folder) renders each post again through _layouts/amp.html,
+    unless the post says ``skip_amp: true``."""
+    cached = site.amp_cache.get(("plugin",), False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    reason = None
+    layout = site.root / "_layouts" / "amp.html"  # the plugin reads this path
+    if layout.is_file():
+        if _AMP_JEKYLL in site.plugins:
+            reason = (
+                f"the {_AMP_JEKYLL} plugin makes an AMP version of every post (_layouts/amp.html)"
+            )
+        elif site.plugins_dir.is_dir():
+            for rb in sorted(site.plugins_dir.rglob("*.rb")):
+                try:
+                    text = rb.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                if "Generator" in text and _AMP_JEKYLL_RB_RE.search(text):
+                    rel = rb.relative_to(site.root).as_posix()
+                    reason = (
+                        f"the generator in {rel} makes an AMP version of every post "
+                        "(_layouts/amp.html)"
+                    )
+                    break
+    site.amp_cache[("plugin",)] = reason
+    return reason
+
+
+def _chain_decision(site: Site, layout: str, why: str) -> AmpDecision:
+    key = ("chain", layout)
+    cached = site.amp_cache.get(key)
+    if cached is None:
+        cached = site.amp_cache[key] = _walk_chain(site, layout)
+    decision: AmpDecision = cached
+    if why != "front matter":
+        decision = decision._replace(reason=f"{decision.reason} (layout from {why})")
+    return decision
+
+
+def _walk_chain(site: Site, layout: str) -> AmpDecision:
+    files: list[LayoutFile] = []
+    names: list[str] = []
+    current: str | None = layout
+    missing: str | None = None
+    while current is not None and current not in names and len(names) < MAX_CHAIN:
+        names.append(current)
+        found = _layout_file(site, current)
+        if found is None:
+            missing = current
+            break
+        files.append(found)
+        current = found.parent
+    chain = " -> ".join(names)
+    runtime = any(f.scan.runtime for f in files)
+    unread = [u for f in files for u in f.scan.unread]
+    # a layout that is not in the site may come from a theme gem, or from a
+    # configuration file given at build time: never guess what it holds
+    complete = not unread and missing is None
+    html = next((f.scan.html for f in reversed(files) if f.scan.html is not None), None)
+
+    def decide(amp: bool, reason: str) -> AmpDecision:
+        return AmpDecision(amp, reason, tuple(names), complete, runtime, layout)
+
+    if html is not None and html.amp and not html.conditional:
+        return decide(True, f"layout chain {chain} is an AMP document ({html.source}: {html.text})")
+    if missing is not None:
+        where = " (theme gem?)" if site.has_theme else ""
+        return decide(False, f"layout '{missing}' not in the site{where}")
+    if html is None:
+        if unread:
+            return decide(
+                False,
+                f"no <html> tag found in layout chain {chain}: {', '.join(unread)} could "
+                "not be read",
+            )
+        return decide(False, f"no AMP layout: layout chain {chain} has no <html> tag")
+    if html.conditional:
+        return decide(
+            False,
+            f"no AMP layout: {html.source} marks <html> as AMP only under a Liquid "
+            f"condition ({html.text}); say amp: true in the AMP posts' front matter",
+        )
+    return decide(False, f"no AMP layout: {html.source} is plain HTML ({html.text})")
+
+
+def _layout_file(site: Site, name: str) -> LayoutFile | None:
+    key = ("layout", name)
+    if key in site.amp_cache:
+        return site.amp_cache[key]  # type: ignore[no-any-return]
+    found = None
+    path = site.layout_file(name)
+    if path is not None:
+        text = _read(path)
+        body, parent = _split_front_matter(text)
+        found = LayoutFile(
+            name, _shown(site, path), parent, _scan(site, body, _shown(site, path), 0, set())
+        )
+    site.amp_cache[key] = found
+    return found
+
+
+def _read(path: Any) -> str:
+    try:
+        return str(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
+
+
+def _shown(site: Site, path: Any) -> str:
+    try:
+        return str(path.relative_to(site.root).as_posix())
+    except ValueError:
+        return str(path)
+
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def _split_front_matter(text: str) -> tuple[str, str | None]:
+    """The layout's body, and the layout its front matter names (Jekyll: a layout is
+    placed in the one its ``layout:`` names, until none is named)."""
+    m = _FRONT_MATTER_RE.match(text)
+    if m is None:
+        return text, None
+    from ampcheck.safeyaml import safe_load
+
+    try:
+        data = safe_load(m.group(1) or "")
+    except Exception:  # a layout whose front matter Jekyll cannot read either
+        data = None
+    parent = data.get("layout") if isinstance(data, dict) else None
+    body = text[m.end() :]
+    if parent is None or parent == "none":
+        return body, None
+    return body, str(parent)
+
+
+def _scan(site: Site, text: str, source: str, depth: int, seen: set[str]) -> TemplateScan:
+    """The first ``<html>`` start tag of a template (its static includes followed in
+    place), whether it or an include loads the AMP runtime, and the includes that
+    could not be read."""
+    text = _HIDDEN_RE.sub(" ", text)
+    runtime = RUNTIME_RE.search(text) is not None
+    html: HtmlTag | None = None
+    unread: list[str] = []
+    for m in _TEMPLATE_TOKEN_RE.finditer(text):
+        include = m.group("include")
+        if include is None:
+            if html is None:
+                html = _html_tag(m.group(0), m.group("attrs"), source)
+            continue
+        if "{" in include:
+            unread.append(f"{{% include {include} %}} in {source}")
+            continue
+        name = include.strip("'\"")
+        path = site.includes_dir / name
+        shown = _shown(site, path)
+        if depth >= MAX_INCLUDE_DEPTH or shown in seen:
+            continue
+        inner = _include(site, path, shown, depth, seen)
+        if inner is None:
+            unread.append(shown)
+            continue
+        runtime = runtime or inner.runtime
+        unread.extend(inner.unread)
+        if html is None:
+            html = inner.html
+    return TemplateScan(html, runtime, tuple(unread))
+
+
+def _include(site: Site, path: Any, shown: str, depth: int, seen: set[str]) -> TemplateScan | None:
+    key = ("include", shown)
+    if key in site.amp_cache:
+        return site.amp_cache[key]  # type: ignore[no-any-return]
+    scanned = None
+    if path.is_file():
+        scanned = _scan(site, _read(path), shown, depth + 1, seen | {shown})
+    site.amp_cache[key] = scanned
+    return scanned
+
+
+def _html_tag(text: str, attrs: str, source: str) -> HtmlTag:
+    """Whether an ``<html>`` start tag marks an AMP document: an attribute named
+    ``amp`` (any case) or ``⚡``; one that stands only inside a Liquid ``if``,
+    ``unless`` or ``case`` counts as conditional."""
+    plain: list[str] = []
+    guarded: list[str] = []
+    depth = 0
+    pos = 0
+    for m in _LIQUID_TAG_RE.finditer(attrs):
+        (guarded if depth else plain).append(attrs[pos : m.start()])
+        pos = m.end()
+        word = (m.group(1) or "").lower()
+        if word in _BLOCK_OPENERS:
+            depth += 1
+        elif word in _BLOCK_CLOSERS and depth:
+            depth -= 1
+    (guarded if depth else plain).append(attrs[pos:])
+
+    def marked(parts: list[str]) -> bool:
+        names = {n.lower() for part in parts for n in _attribute_names(part)}
+        return bool(names & AMP_MARKERS)
+
+    amp = marked(plain)
+    conditional = not amp and marked(guarded)
+    shown = " ".join(text.split())
+    if len(shown) > 80:
+        shown = shown[:76] + " ...>"
+    return HtmlTag(source, shown, amp or conditional, conditional)
+
+
+_ATTR_SCAN_RE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
+
+
+def _attribute_names(text: str) -> list[str]:
+    return [m.group(1) for m in _ATTR_SCAN_RE.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
 class AmpOptions:
-    """The option every AMP rule has: the front-matter key that marks non-AMP posts."""
+    """The option of the rules that judge a page as AMP: the front-matter key that
+    says whether a post is an AMP page."""
 
     amp_key: str = "amp"
+
+
+class AmpPageRule(Rule):
+    """A rule whose findings are defects of an AMP page only: it runs on the posts
+    :func:`amp_decision` finds to be AMP pages, and on no other."""
+
+    Options: ClassVar[type[Any]] = AmpOptions
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        if is_amp_post(post, self.options.amp_key):
+            yield from self.check_amp(post)
+
+    def check_amp(self, post: Post) -> Iterator[Violation]:
+        """Yield the violations of an AMP post."""
+        raise NotImplementedError
 
 
 def amp_elements(post: Post) -> list[Element]:

@@ -313,7 +313,8 @@ def run(
     _bind_known_rules(rules, table)
 
     if args.show_config:
-        return _show_config(args, settings, table, rules, fmt, in_actions, stdout, failed_plugins)
+        state = Run(args, rules, settings, stdout, stderr)
+        return _show_config(state, table, fmt, in_actions, failed_plugins)
 
     baseline = None
     if args.baseline:
@@ -465,16 +466,18 @@ def _write_baseline(state: Run, report: Any, path: Path) -> int:
 
 
 def _show_config(
-    args: argparse.Namespace,
-    settings: Settings,
-    table: RuleTable,
-    rules: list[ActiveRule],
-    fmt: str,
-    in_actions: bool,
-    stdout: TextIO,
-    failed_plugins: list[str],
+    state: Run, table: RuleTable, fmt: str, in_actions: bool, failed_plugins: list[str]
 ) -> int:
-    from ampcheck.showconfig import DEFAULT, Value, render_json, render_text, resolve
+    from ampcheck.showconfig import (
+        DEFAULT,
+        Value,
+        amp_posts,
+        render_json,
+        render_text,
+        resolve,
+    )
+
+    args, settings, rules, stdout = state.args, state.settings, state.rules, state.stdout
 
     cmd = "command line"
     cli: dict[str, Value] = {
@@ -505,9 +508,18 @@ def _show_config(
         cli[name] = Value(value, f"{cmd} (--{name})" if value else DEFAULT)
     cli["baseline"] = Value(args.baseline, f"{cmd} (--baseline)" if args.baseline else DEFAULT)
     values, per_rule = resolve(settings, cli, table, rules)
+    posts = None
+    if args.paths:  # the posts named: whether each is an AMP page, and why
+        on_disk, from_stdin, errors = _inputs(state)
+        for message in errors:
+            state.error(message)
+        stdin = None
+        if from_stdin is not None:
+            stdin = (from_stdin, sys.stdin.buffer.read())
+        posts = amp_posts(on_disk, stdin, rules, state.sites, settings.limits, state.error)
     render = render_json if args.format == "json" else render_text
-    stdout.write(render(values, per_rule))
-    return EXIT_ERROR if failed_plugins else EXIT_OK
+    stdout.write(render(values, per_rule, posts))
+    return EXIT_ERROR if failed_plugins or state.errors else EXIT_OK
 
 
 def main() -> None:

@@ -190,17 +190,48 @@ class Site:
     _layouts: tuple[set[str] | None] | None = field(default=None, repr=False, compare=False)
     _defaults: list[DefaultsScope] | None = field(default=None, repr=False, compare=False)
     _folders: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    #: layout name -> file in the layouts folder (read once)
+    _layout_files: dict[str, Path] | None = field(default=None, repr=False, compare=False)
+    #: what ampcheck.amp learnt about the site's layouts and includes (read once a run)
+    amp_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def fingerprint(self) -> str:
-        """What the site contributes to a post's result (for the cache)."""
+        """What the site contributes to a post's result (for the cache): the
+        configuration, and the layouts, includes and plugins a post renders through."""
         if self._fingerprint is None:
             import json
 
             layouts = sorted(self.layouts() or ())
             self._fingerprint = json.dumps(
-                [str(self.root), self.config, layouts], sort_keys=True, default=str
+                [str(self.root), self.config, layouts, self._template_digest()],
+                sort_keys=True,
+                default=str,
             )
         return self._fingerprint
+
+    def _template_digest(self) -> str:
+        """A hash of every file in the layouts, includes and plugins folders, and of the
+        Gemfile: whether a post is an AMP page depends on them."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for folder in (self.layouts_dir, self.includes_dir, self.plugins_dir):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(self.root)).encode("utf-8", "replace"))
+                    try:
+                        digest.update(path.read_bytes())
+                    except OSError:
+                        digest.update(b"\0unreadable")
+        gemfile = self.root / "Gemfile"
+        if gemfile.is_file():
+            try:
+                digest.update(gemfile.read_bytes())
+            except OSError:
+                digest.update(b"\0unreadable")
+        return digest.hexdigest()
 
     @property
     def timezone(self) -> str | None:
@@ -211,6 +242,41 @@ class Site:
     def layouts_dir(self) -> Path:
         name = self.config.get("layouts_dir", "_layouts")
         return self.root / (name if isinstance(name, str) else "_layouts")
+
+    @property
+    def includes_dir(self) -> Path:
+        name = self.config.get("includes_dir", "_includes")
+        return self.root / (name if isinstance(name, str) else "_includes")
+
+    @property
+    def plugins_dir(self) -> Path:
+        name = self.config.get("plugins_dir", "_plugins")
+        return self.root / (name if isinstance(name, str) else "_plugins")
+
+    @property
+    def plugins(self) -> tuple[str, ...]:
+        """The gems named in ``plugins:`` (and ``gems:``, its name before Jekyll 3.5)."""
+        names: list[str] = []
+        for key in ("plugins", "gems"):
+            value = self.config.get(key)
+            if isinstance(value, list):
+                names.extend(v for v in value if isinstance(v, str))
+        return tuple(names)
+
+    def layout_file(self, name: str) -> Path | None:
+        """The file of layout ``name`` in the site's layouts folder (``None`` when the
+        site has none: a theme gem may still supply it)."""
+        if self._layout_files is None:
+            files: dict[str, Path] = {}
+            folder = self.layouts_dir
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*.*")):
+                    rel = path.relative_to(folder)
+                    if path.is_file() and not any(p.startswith(".") for p in rel.parts):
+                        # Jekyll's layout name: the path without its last extension
+                        files.setdefault(rel.with_suffix("").as_posix(), path)
+            self._layout_files = files
+        return self._layout_files.get(name)
 
     @property
     def has_theme(self) -> bool:

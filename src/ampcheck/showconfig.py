@@ -2,19 +2,20 @@
 
 A value comes from ``default``, from the configuration file (its path), or from the
 ``command line`` (the option named); the rules that run and each one's severity and
-options are listed too.
+options are listed too. With paths, each post they lead to is listed with whether it
+is an AMP page and why (``ampcheck.amp.amp_decision``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ampcheck.config import Settings, read_toml
+from ampcheck.config import Limits, Settings, SiteFinder, read_toml
 from ampcheck.registry import ActiveRule, RuleTable
 
 DEFAULT = "default"
@@ -105,13 +106,62 @@ def resolve(
     return out, per_rule
 
 
+def amp_key(rules: Sequence[ActiveRule]) -> str:
+    """The AMP key of the run: the ``amp-key`` option of the first rule that has one."""
+    for active in rules:
+        key = getattr(active.rule.options, "amp_key", None)
+        if isinstance(key, str):
+            return key
+    return "amp"
+
+
+def amp_posts(
+    on_disk: Sequence[str],
+    stdin: tuple[str, bytes] | None,
+    rules: Sequence[ActiveRule],
+    sites: SiteFinder,
+    limits: Limits,
+    error: Callable[[str], None],
+) -> dict[str, Value]:
+    """Each post: whether it is an AMP page (the value) and why (the source)."""
+    from ampcheck.amp import amp_decision
+    from ampcheck.files import NotChecked, read_post
+    from ampcheck.post import Post
+
+    key = amp_key(rules)
+    posts: dict[str, Value] = {}
+    inputs: list[tuple[str, bytes | None]] = [(shown, None) for shown in on_disk]
+    if stdin is not None:
+        inputs.insert(0, stdin)
+    for shown, data in inputs:
+        path = Path(shown)
+        if data is None:
+            try:
+                data = read_post(path, limits.max_file_size)
+            except OSError as exc:
+                error(f"{shown}: cannot read: {exc.strerror or exc}")
+                continue
+            except NotChecked as exc:
+                error(f"{shown}: not checked: {exc}")
+                continue
+        site = sites.site_for(path) if shown != "-" else None
+        post = Post(shown, data, site, path if shown != "-" else None)
+        decision = amp_decision(post, key)
+        posts[shown] = Value(decision.amp, decision.reason)
+    return posts
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "(not set)"
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_text(settings: dict[str, Value], rules: dict[str, dict[str, Value]]) -> str:
+def render_text(
+    settings: dict[str, Value],
+    rules: dict[str, dict[str, Value]],
+    posts: dict[str, Value] | None = None,
+) -> str:
     lines = ["# the resolved configuration; after '#': where each value comes from"]
     width = max(len(k) for k in settings)
     for key, v in settings.items():
@@ -122,12 +172,27 @@ def render_text(settings: dict[str, Value], rules: dict[str, dict[str, Value]]) 
         width = max(len(k) for k in entries)
         for key, v in entries.items():
             lines.append(f"{key.ljust(width)} = {_show(v.value)}  # {v.source}")
+    if posts is not None:
+        lines.append("")
+        lines.append("[amp-pages]")
+        lines.append("# whether each post is rendered as an AMP page; after '#': why")
+        for path, v in posts.items():
+            lines.append(f"{_show(path)} = {_show(v.value)}  # {v.source}")
     return "\n".join(lines) + "\n"
 
 
-def render_json(settings: dict[str, Value], rules: dict[str, dict[str, Value]]) -> str:
+def render_json(
+    settings: dict[str, Value],
+    rules: dict[str, dict[str, Value]],
+    posts: dict[str, Value] | None = None,
+) -> str:
     def plain(entries: dict[str, Value]) -> dict[str, Any]:
         return {k: {"value": v.value, "source": v.source} for k, v in entries.items()}
 
-    doc = {"settings": plain(settings), "rules": {c: plain(e) for c, e in rules.items()}}
+    doc: dict[str, Any] = {
+        "settings": plain(settings),
+        "rules": {c: plain(e) for c, e in rules.items()},
+    }
+    if posts is not None:
+        doc["amp-pages"] = {p: {"amp": v.value, "reason": v.source} for p, v in posts.items()}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -41,6 +41,7 @@ BUILTIN = {
     "html_not_amp": "HtmlNotAmp",
     "amp_self_closing": "AmpSelfClosing",
     "amp_placeholder_misplaced": "AmpPlaceholderMisplaced",
+    "amp_runtime_missing": "AmpRuntimeMissing",
     "unused_suppression": "UnusedSuppression",
 }
 

@@ -20,11 +20,8 @@ class AmpAttribute(Rule):
     summary = (
         "An AMP component has an attribute it does not allow, a bad value, or lacks one it needs"
     )
-    Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
         table = amp.table()
         for el in amp.amp_elements(post):
             comp = amp.component(el.name)

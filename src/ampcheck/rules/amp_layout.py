@@ -16,11 +16,8 @@ class AmpLayout(Rule):
     code = "AMP001"
     name = "amp-layout"
     summary = "An AMP element has an unknown layout, or one its component does not support"
-    Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
         for el in amp.amp_elements(post):
             comp = amp.component(el.name)
             info = amp.layout(el)

@@ -22,7 +22,9 @@ class AmpPlaceholderMisplaced(Rule):
     Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
+        # outside AMP pages a placeholder or fallback attribute means something only
+        # beside AMP components (a page that loads the AMP runtime for a few of them)
+        if not amp.amp_elements(post) and not amp.is_amp_post(post, self.options.amp_key):
             return
         for el in post.html.elements:
             lower = el.lowered_attributes

@@ -15,11 +15,8 @@ class AmpSelfClosing(Rule):
     name = "amp-self-closing"
     summary = "An AMP element is written self-closing (<amp-img ... />): HTML keeps it open"
     fixable = FixAvailability.ALWAYS
-    Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
         text = post.text
         for el in amp.amp_elements(post):
             if not el.self_closing:

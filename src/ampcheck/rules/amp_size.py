@@ -14,11 +14,8 @@ class AmpSize(Rule):
     code = "AMP002"
     name = "amp-size"
     summary = "An AMP element's width or height is missing, malformed or wrong for its layout"
-    Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
         for el in amp.amp_elements(post):
             comp = amp.component(el.name)
             info = amp.layout(el)

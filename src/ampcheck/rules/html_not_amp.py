@@ -10,7 +10,7 @@ from typing import Any
 from ampcheck import amp
 from ampcheck.model import Severity, Violation
 from ampcheck.post import Element, Post
-from ampcheck.rule import OptionError, Rule
+from ampcheck.rule import OptionError
 from ampcheck.tweets import ancestors
 
 # AMP validator: <script> in the body only for JSON data (structured data, component
@@ -43,7 +43,7 @@ class Options(amp.AmpOptions):
     extensions: tuple[str, ...] = ()
 
 
-class HtmlNotAmp(Rule):
+class HtmlNotAmp(amp.AmpPageRule):
     code = "AMP004"
     name = "html-not-amp"
     summary = (
@@ -60,9 +60,7 @@ class HtmlNotAmp(Rule):
             )
         return options
 
-    def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
+    def check_amp(self, post: Post) -> Iterator[Violation]:
         rules = amp.table().html
         for el in post.html.elements:
             name = el.name

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from ampcheck import amp
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Element, Post
-from ampcheck.rule import Rule
 from ampcheck.tweets import is_tweet_blockquote, is_valid_id, status_link, status_url_id
 
 # Twitter's widget loader, and the other widgets it renders (publish.twitter.com).
@@ -31,16 +30,14 @@ class Options(amp.AmpOptions):
     height: int | None = None
 
 
-class TweetEmbedNotAmp(Rule):
+class TweetEmbedNotAmp(amp.AmpPageRule):
     code = "TW007"
     name = "tweet-embed-not-amp"
     summary = "Twitter's embed code (blockquote.twitter-tweet, widgets.js) in an AMP post"
     fixable = FixAvailability.SOMETIMES
     Options = Options
 
-    def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
+    def check_amp(self, post: Post) -> Iterator[Violation]:
         quotes = [el for el in post.html.find_all("blockquote") if is_tweet_blockquote(el)]
         scripts = [el for el in post.html.find_all("script") if is_widgets_js(el)]
         if not quotes and not scripts:
