@@ -1167,6 +1167,7 @@ def _sub(src: _Source, start: int, lines: list[tuple[str, int]]) -> _Source:
 
 # -- Liquid, which Jekyll renders first ------------------------------------------
 
+_LEAD_RE = re.compile(r"[ \t]*")
 _LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
 # Liquid tags that print nothing (their line keeps only its blanks and line break)
 _SILENT_TAGS = frozenset(
@@ -1254,22 +1255,45 @@ def liquid_neutral(text: str, start: int) -> str:
 
 
 def _unindent(text: str, blanked: list[tuple[int, int]]) -> str:
-    """Move what follows a tag that starts its line to the tag's place (Liquid leaves
+    """Move what follows the tags that start a line to the line's start (Liquid leaves
     nothing there), padding the line's end, so that ``{% raw %}<i>`` is not read as
-    indented text; the line keeps its length and its line break."""
-    out = list(text)
-    for start, end in blanked:
-        line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip(" \t"):
-            continue  # the tag does not start its line
-        line_end = text.find("\n", end)
+    indented text; the line keeps its length and its line break. Each line is
+    rewritten once, whatever the number of tags on it."""
+    out: list[str] = []
+    done = 0  # text[:done] is in out
+    i = 0
+    n = len(blanked)
+    looked = 0  # lines before this offset have been looked at
+    while i < n:
+        start = blanked[i][0]
+        line_start = text.rfind("\n", looked, start) + 1 if start > looked else looked
+        line_end = text.find("\n", start)
         if line_end == -1:
             line_end = len(text)
-        rest = "".join(out[end:line_end])
-        if not rest.strip():
+        looked = line_end
+        lead = _LEAD_RE.match(text, line_start)
+        assert lead is not None
+        first = lead.end()  # the line's first character that is not blank
+        if text[line_start:start].strip(" \t") or first >= line_end:
+            # the first tag does not start its line, or nothing follows the tags
+            while i < n and blanked[i][0] < line_end:
+                i += 1
             continue
-        width = end - start
-        out[start:line_end] = list(rest + " " * width)
+        kept: list[str] = []
+        pos = line_start
+        while i < n and blanked[i][0] < first:
+            a, b = blanked[i]
+            kept.append(text[pos:a])
+            pos = max(pos, b)
+            i += 1
+        kept.append(text[pos:first])
+        prefix = "".join(kept)
+        out.append(text[done:line_start])
+        out.append(prefix + text[first:line_end] + " " * (first - line_start - len(prefix)))
+        done = line_end
+        while i < n and blanked[i][0] < line_end:
+            i += 1
+    out.append(text[done:])
     return "".join(out)
 
 
