@@ -66,7 +66,9 @@ def test_unclosed_and_stray_tags_and_comments() -> None:
 def test_self_closing_and_void_elements_have_no_children() -> None:
     post = Post.from_text("p.md", '<amp-img src="a" /><img src="b"><p>after</p>')
     names = [(e.name, e.parent) for e in post.html.elements]
-    assert names == [("amp-img", None), ("img", None), ("p", None)]
+    # after the block-level amp-img, kramdown reads a paragraph: <img> is an element
+    # there, <p> a block-level tag printed as text
+    assert names == [("amp-img", None), ("img", None)]
     assert post.html.elements[0].self_closing
 
 

@@ -424,17 +424,14 @@ def _diff_lines(before: str, after: str) -> LineMap:
 
 
 def _blocks_changed(before: Post, after: Post, line_map: LineMap) -> str | None:
-    new_blocks = {_signature(tok, tok.map[0]) for tok in after.tokens if tok.map and tok.block}
-    for tok in before.tokens:
-        if not tok.block or tok.map is None:
-            continue
-        first, last = tok.map
+    new_blocks = {(sig, first) for sig, first, _last in after.block_signatures}
+    for sig, first, last in before.block_signatures:
         if not all(line in line_map for line in range(first, last)):
             continue
         if last > first and line_map[last - 1] - line_map[first] != last - 1 - first:
             continue
-        if _signature(tok, line_map.get(first, -1)) not in new_blocks:
-            return f"the Markdown block on line {first + 1} ({tok.type}) would change"
+        if (sig, line_map.get(first, -1)) not in new_blocks:
+            return f"the Markdown block on line {first + 1} ({sig[0]}) would change"
     return None
 
 
@@ -446,16 +443,6 @@ def lines(text: str) -> list[str]:
     if parts[-1]:
         out.append(parts[-1])
     return out
-
-
-def _signature(tok: object, line: int) -> tuple[object, ...]:
-    return (
-        getattr(tok, "type", None),
-        getattr(tok, "tag", None),
-        getattr(tok, "markup", None),
-        getattr(tok, "info", None),
-        line,
-    )
 
 
 def encode(post: Post) -> bytes:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+    from ampcheck.kramdown import Block
     from ampcheck.post import Post
 
 
@@ -111,6 +112,9 @@ def _inside(regions: Sequence[tuple[int, int]], offset: int) -> bool:
 
 
 def _headings(post: Post) -> list[Heading]:
+    doc = post.kramdown
+    if doc is not None:
+        return [_kramdown_heading(post, b) for b in doc.blocks if b.type == "header"]
     tokens = post.tokens
     regions = opaque_regions(post)
     found: list[Heading] = []
@@ -186,6 +190,70 @@ def _heading(post: Post, tok: Token, inline: Token) -> Heading:
     )
 
 
+def _kramdown_heading(post: Post, block: Block) -> Heading:
+    """A header of kramdown's: ``block.start`` is its ``#`` run or the first
+    character of its text line (after up to three blanks, for a setext header)."""
+    from ampcheck._markdown import parse_inline
+
+    text_ = post.text
+    line = post.position(block.start)[0]
+    line_end = post.line_end(line)
+    closing_start = closing_end = -1
+    if block.markup == "#":
+        marker_start = block.start
+        if not text_.startswith("#", marker_start):
+            # Liquid before the heading on its line ({% if %}## Title): the run is further on
+            found = text_.find("#" * block.level, marker_start, line_end)
+            marker_start = found if found != -1 else marker_start
+        marker_end = marker_start + block.level
+        rest = text_[marker_end:line_end]
+        at = marker_end + len(rest) - len(rest.lstrip(" \t"))
+        content_end = marker_end + len(rest.rstrip())
+        kind = HeadingKind.ATX
+        closing = _CLOSING_RE.search(text_, at, line_end)
+        if closing is not None and closing.start(1) > at:
+            closing_start, closing_end = closing.span(1)
+            content_end = closing.start()
+            kind = HeadingKind.ATX_CLOSED
+        start, end = marker_start, line_end
+    else:
+        kind = HeadingKind.SETEXT
+        at = (
+            block.start
+            + len(text_[block.start : line_end])
+            - len(text_[block.start : line_end].lstrip(" "))
+        )
+        content_end = block.start + len(text_[block.start : line_end].rstrip())
+        start = at
+        under_start = post.line_offset(line + 1)
+        end = post.line_end(line + 1)
+        under = _UNDERLINE_RE.search(text_, under_start, end)
+        marker_start, marker_end = under.span(1) if under else (under_start, end)
+    if closing_start < 0:
+        closing_start = closing_end = content_end
+    content = text_[at:content_end]
+    children = parse_inline(content)
+    text = _text(content, children)
+    plain, kramdown_id = _without_kramdown_suffix(text)
+    return Heading(
+        level=block.level,
+        text=text,
+        start=start,
+        end=end,
+        line=line,
+        kind=kind,
+        marker_start=marker_start,
+        marker_end=marker_end,
+        closing_start=closing_start,
+        closing_end=closing_end,
+        content_end=content_end,
+        plain=plain,
+        kramdown_id=kramdown_id,
+        empty=_empty(content, children),
+        top_level=block.depth == 0,
+    )
+
+
 def _opening(line: str, level: int) -> tuple[int, int]:
     """Span of the opening ``#`` run of an ATX heading within its line."""
     for m in _OPENING_RE.finditer(line):
@@ -253,13 +321,22 @@ def nothing_before(post: Post, heading: Heading) -> bool:
     if not heading.top_level:
         return False
     silent: list[tuple[int, int]] = []
-    for tok in post.tokens:
-        if tok.map is None or tok.map[0] >= heading.line - 1:
-            break
-        if tok.type == "html_block":
-            body = tok.content.strip()
-            if body.startswith("<!--") and body.endswith("-->"):
-                silent.append((post.line_offset(tok.map[0] + 1), post.line_offset(tok.map[1] + 1)))
+    doc = post.kramdown
+    if doc is not None:
+        for block in doc.blocks:
+            if block.start >= heading.start:
+                break
+            if block.type == "xml_comment":
+                silent.append((block.start, block.end))
+    else:
+        for tok in post.tokens:
+            if tok.map is None or tok.map[0] >= heading.line - 1:
+                break
+            if tok.type == "html_block":
+                body = tok.content.strip()
+                if body.startswith("<!--") and body.endswith("-->"):
+                    a = post.line_offset(tok.map[0] + 1)
+                    silent.append((a, post.line_offset(tok.map[1] + 1)))
     opened: int | None = None
     for tag in post.liquid_tags:
         if tag.start >= heading.start:

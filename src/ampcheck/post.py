@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from ampcheck.config import Site
+    from ampcheck.kramdown import Document as KramdownDocument
 
 BOM = "\ufeff"
 T = TypeVar("T")
@@ -424,9 +425,60 @@ class Post:
         return cache[key]
 
     @cached_property
+    def renderer(self) -> str:
+        """The Markdown converter the post's site renders it with: ``"kramdown"``
+        (Jekyll's default) or ``"commonmark"`` (``markdown: CommonMark`` or
+        ``CommonMarkGhPages``, the jekyll-commonmark plugins)."""
+        config = self.site.config if self.site is not None else {}
+        name = config.get("markdown", "kramdown")
+        if isinstance(name, str) and name.lower().startswith("commonmark"):
+            return "commonmark"
+        return "kramdown"
+
+    @cached_property
+    def kramdown(self) -> KramdownDocument | None:
+        """The body's blocks as kramdown reads them, with the site's ``kramdown:``
+        options, after Liquid (``None`` for a site rendered with CommonMark)."""
+        if self.renderer != "kramdown":
+            return None
+        from ampcheck import kramdown
+
+        text = self.text
+        if "\r" in text:
+            # kramdown reads CR LF and CR as line breaks; Post counts lines at LF
+            # only: a blank in place of each CR keeps lines and offsets
+            text = text.replace("\r", " ")
+        start = self.body_start
+        text = kramdown.liquid_neutral(text, start)
+        config = self.site.config if self.site is not None else {}
+        return kramdown.parse(text[start:], kramdown.site_options(config), base=start)
+
+    @cached_property
+    def block_signatures(self) -> list[tuple[tuple[object, ...], int, int]]:
+        """Every block of the body as (what it is, first line, line after it), lines
+        0-based: the fixer compares them before and after an edit."""
+        found: list[tuple[tuple[object, ...], int, int]] = []
+        doc = self.kramdown
+        if doc is not None:
+            for b in doc.blocks:
+                first = self.position(b.start)[0] - 1
+                last = self.position(max(b.start, b.end - 1))[0]
+                found.append(((b.type, b.level, b.markup, b.info, b.depth), first, last))
+            return found
+        for tok in self.tokens:
+            if tok.block and tok.map is not None:
+                sig = (tok.type, tok.tag, tok.markup, tok.info)
+                found.append((sig, tok.map[0], tok.map[1]))
+        return found
+
+    @cached_property
     def code_regions(self) -> list[tuple[int, int]]:
         """Sorted, disjoint spans that are code (fences, indented code, code spans,
-        Liquid ``highlight`` and ``comment`` blocks): no HTML or Markdown in them."""
+        math blocks, Liquid ``highlight`` and ``comment`` blocks): no HTML or Markdown
+        in them."""
+        doc = self.kramdown
+        if doc is not None:
+            return self._kramdown_code_regions(doc)
         regions: list[tuple[int, int]] = []
         for tok in self.tokens:
             if tok.map is None:
@@ -439,6 +491,27 @@ class Post:
                 regions.extend(_code_spans(self.text, a, b))
         regions.extend(self.liquid_opaque_regions)
         return _merge(regions)
+
+    def _kramdown_code_regions(self, doc: KramdownDocument) -> list[tuple[int, int]]:
+        regions = [(b.start, b.end) for b in doc.blocks if b.type in ("codeblock", "math")]
+        text = self.text
+        for a, b in doc.span_text:
+            if "`" in text[a:b]:
+                regions.extend(_code_spans(text, a, b))
+        regions.extend(self.liquid_opaque_regions)
+        return _merge(regions)
+
+    @cached_property
+    def span_text(self) -> list[tuple[int, int]]:
+        """Sorted spans of the body that the converter reads as inline text
+        (paragraphs, headers, table rows); empty for CommonMark sites."""
+        doc = self.kramdown
+        return sorted(doc.span_text) if doc is not None else []
+
+    def in_span_text(self, offset: int) -> bool:
+        spans = self.span_text
+        i = bisect.bisect_right(spans, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
     def in_code(self, offset: int) -> bool:
         regions = self.code_regions
@@ -693,6 +766,7 @@ def _scan_html(post: Post) -> HtmlDocument:
     closers = _Closers(text)
     search = _TAG_RE.search
     add = elements.append
+    spans = post.span_text
     while True:
         m = search(text, pos)
         if m is None:
@@ -705,6 +779,9 @@ def _scan_html(post: Post) -> HtmlDocument:
                 pos = regions[region_i][1]
                 continue
         name, attrs, slash, close = m.group("name", "attrs", "slash", "close")
+        if spans and _literal_in_text(post, text, lt, name or close):
+            pos = lt + 1
+            continue
         if name is not None:
             name = name.lower()
             parent = stack[-1] if stack else None
@@ -741,6 +818,24 @@ def _scan_html(post: Post) -> HtmlDocument:
     for unclosed in stack:
         unclosed.end = n
     return HtmlDocument(roots, elements, comments, stray)
+
+
+def _literal_in_text(post: Post, text: str, lt: int, name: str | None) -> bool:
+    """A ``<`` in kramdown's inline text that prints as itself: escaped with a
+    backslash (``\\<amp-youtube>``), or opening a block-level tag (``<iframe>s``
+    in a sentence), which kramdown's inline parser leaves as text."""
+    if not post.in_span_text(lt):
+        return False
+    backslashes = 0
+    at = lt - 1
+    while at >= 0 and text[at] == "\\":
+        backslashes += 1
+        at -= 1
+    if backslashes % 2:
+        return True
+    from ampcheck.kramdown import BLOCK_ELEMENTS
+
+    return name is not None and name.lower() in BLOCK_ELEMENTS
 
 
 class _Closers:

@@ -27,6 +27,7 @@ BUILTIN = {
     "heading_empty": "HeadingEmpty",
     "heading_duplicate": "HeadingDuplicate",
     "heading_trailing_punctuation": "HeadingTrailingPunctuation",
+    "heading_not_rendered": "HeadingNotRendered",
     "tweet_id_missing": "TweetIdMissing",
     "tweet_id_format": "TweetIdFormat",
     "tweet_id_url_mismatch": "TweetIdUrlMismatch",
