@@ -520,7 +520,7 @@ RUNTIME_RE = re.compile(r"cdn\.ampproject\.org/(?:lts/)?v0\.m?js", re.IGNORECASE
 _LIQUID = r"\{\{.*?\}\}|\{%.*?%\}"
 _TEMPLATE_TOKEN_RE = re.compile(
     r"<html(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^>\"'{]|\{)*)>"
-    r"|\{%-?\s*include\s+(?P<include>[^\s%}]+)[^%]*?-?%\}",
+    r"|\{%-?\s*include(?P<relative>_relative)?\s+(?P<include>[^\s%}]+)[^%]*?-?%\}",
     re.IGNORECASE | re.DOTALL,
 )
 _HIDDEN_RE = re.compile(
@@ -529,7 +529,6 @@ _HIDDEN_RE = re.compile(
 _LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+).*?-?%\}|\{\{.*?\}\}", re.DOTALL)
 _BLOCK_OPENERS = frozenset({"if", "unless", "case", "for"})
 _BLOCK_CLOSERS = frozenset({"endif", "endunless", "endcase", "endfor"})
-_ATTR_NAME_RE = re.compile(r"[^\s\"'>/=]+")
 AMP_MARKERS = frozenset({"amp", "\u26a1"})
 #: a layout chain longer than this is a cycle Jekyll would break too
 MAX_CHAIN = 32
@@ -567,7 +566,7 @@ class AmpDecision(NamedTuple):
 
     ``chain`` is the layouts the post renders through; ``complete`` says every one of
     them and of their includes was read; ``runtime`` that one of them loads the AMP
-    runtime; ``layout`` names the layout to mention (the post's own).
+    runtime.
     """
 
     amp: bool
@@ -575,7 +574,6 @@ class AmpDecision(NamedTuple):
     chain: tuple[str, ...] = ()
     complete: bool = False
     runtime: bool = False
-    layout: str | None = None
 
 
 def is_amp_post(post: Post, key: str) -> bool:
@@ -624,7 +622,7 @@ def _site_decision(post: Post, site: Site) -> AmpDecision:
         return AmpDecision(True, plugin)
     layout, why = _post_layout(post, site)
     if layout is None:
-        return AmpDecision(False, f"no layout: {why}", (), True, False, None)
+        return AmpDecision(False, f"no layout: {why}", (), True, False)
     decision = _chain_decision(site, layout, why)
     if plugin is not None:
         decision = decision._replace(reason=f"skip_amp: true, and {decision.reason}")
@@ -668,17 +666,20 @@ def _post_layout(post: Post, site: Site) -> tuple[str | None, str]:
         defaults = site.defaults_for(post.file) if post.file is not None else {}
         value, where = defaults.get("layout"), "_config.yml defaults"
         if "layout" not in defaults:
-            return _default_layout(site)
+            return _default_layout(site, post)
     if value is None or value == "none":
         return None, f"layout: {value if value is not None else 'null'} in {where}"
     return (str(value).lower() if isinstance(value, bool) else str(value)), where
 
 
-def _default_layout(site: Site) -> tuple[str | None, str]:
+def _default_layout(site: Site, post: Post) -> tuple[str | None, str]:
     # Jekyll renders a post that names no layout without one; the jekyll-default-layout
-    # plugin (on by default on GitHub Pages) gives it "post", else "default"
+    # plugin (on by default on GitHub Pages) gives a post "post" and a page "page",
+    # else "default"
     if _DEFAULT_LAYOUT_PLUGIN in site.plugins or _github_pages(site):
-        for name in ("post", "default"):
+        parts = post.file.parts if post.file is not None else ()
+        first = "post" if "_posts" in parts or "_drafts" in parts else "page"
+        for name in (first, "default"):
             if site.layout_file(name) is not None:
                 return name, f"{_DEFAULT_LAYOUT_PLUGIN} (the post names no layout)"
     return None, "the post names none, and Jekyll renders it without one"
@@ -764,7 +765,7 @@ def _walk_chain(site: Site, layout: str) -> AmpDecision:
     html = next((f.scan.html for f in reversed(files) if f.scan.html is not None), None)
 
     def decide(amp: bool, reason: str) -> AmpDecision:
-        return AmpDecision(amp, reason, tuple(names), complete, runtime, layout)
+        return AmpDecision(amp, reason, tuple(names), complete, runtime)
 
     if html is not None and html.amp and not html.conditional:
         return decide(True, f"layout chain {chain} is an AMP document ({html.source}: {html.text})")
@@ -854,8 +855,11 @@ def _scan(site: Site, text: str, source: str, depth: int, seen: set[str]) -> Tem
             if html is None:
                 html = _html_tag(m.group(0), m.group("attrs"), source)
             continue
-        if "{" in include:
-            unread.append(f"{{% include {include} %}} in {source}")
+        if "{" in include or m.group("relative"):
+            # a name that only the page's variables give, or a file beside the layout
+            # (include_relative): not followed, so what it holds is unknown
+            tag = "include_relative" if m.group("relative") else "include"
+            unread.append(f"{{% {tag} {include} %}} in {source}")
             continue
         name = include.strip("'\"")
         path = site.includes_dir / name

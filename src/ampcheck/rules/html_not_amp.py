@@ -1,4 +1,4 @@
-"""AMP004: raw HTML that AMP forbids in a post (scripts, iframes, handlers...)."""
+"""AMP004: raw HTML that AMP forbids in an AMP post (scripts, iframes, handlers...)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ class HtmlNotAmp(amp.AmpPageRule):
     code = "AMP004"
     name = "html-not-amp"
     summary = (
-        "Raw HTML that AMP forbids: scripts, iframes, embeds, event handlers, javascript: URLs"
+        "Raw HTML that AMP forbids in an AMP post: scripts, iframes, embeds, event handlers, "
+        "javascript: URLs"
     )
     Options = Options
 
