@@ -3,8 +3,9 @@ rule document's examples.
 
 A case has a ``pass`` or a ``fail`` post (text, or ``!!binary`` bytes), and for
 ``fail`` the ``expect``-ed diagnostics of the rule as ``"line:col"`` (or
-``{at: "line:col", message: part}``). ``fix``/``unsafe_fix`` give the post after
-``--fix``/``--fix --unsafe-fixes``; without them, fixing must change nothing.
+``{at: "line:col", message: part, severity: warning}``, the severity checked when
+given). ``fix``/``unsafe_fix`` give the post after ``--fix``/``--fix
+--unsafe-fixes``; without them, fixing must change nothing.
 Optional: ``path`` (default ``_posts/2020-01-02-example.md``), ``options`` (the
 rule's options), ``files`` (more files of the site; ``_config.yml`` and three
 layouts exist by default), ``crlf`` / ``bom`` (run the case with CRLF line endings
@@ -108,6 +109,9 @@ def test_case(code: str, case: dict[str, Any], site: Callable[..., Path]) -> Non
     for hit, (_, message) in zip(hits, expected, strict=True):
         if message is not None:
             assert message in hit["message"]
+    for hit, want in zip(hits, case["expect"], strict=True):
+        if isinstance(want, dict) and "severity" in want:
+            assert hit["severity"] == want["severity"], hit["message"]
 
     # without unsafe_fix, --unsafe-fixes must give what --fix gives (no unsafe fixes)
     safe_result = case.get("fix", source)
