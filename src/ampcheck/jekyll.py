@@ -144,9 +144,7 @@ _EU_RE = _re(
     rf"(?:\s*{_ERA}\s*('?-?\d+(?:(?:st|nd|rd|th)\b)?))?",
     _I,
 )
-_US_RE = _re(
-    rf"\b({_MONTHS})[^-0-9\s']*\s*('?\d+)[^-0-9\s']*(?:\s*,?\s*{_ERA}\s*('?-?\d+))?", _I
-)
+_US_RE = _re(rf"\b({_MONTHS})[^-0-9\s']*\s*('?\d+)[^-0-9\s']*(?:\s*,?\s*{_ERA}\s*('?-?\d+))?", _I)
 _ISO_RE = _re(r"('?[-+]?\d+)-(\d+)-('?-?\d+)")
 _JIS_RE = _re(r"\b([mtsh])(\d+)\.(\d+)\.(\d+)", _I)
 _VMS11_RE = _re(rf"('?-?\d+)-({_MONTHS})[^-/.]*-('?-?\d+)", _I)
@@ -240,7 +238,8 @@ def _s3e(p: _Parse, y: str | None, m: str | None, d: str | None, bc: bool) -> No
             while end < len(y) and "0" <= y[end] <= "9":
                 end += 1
             if end < len(y):
-                y, d = d, y[start:end]
+                number = y[start:end]
+                y, d = d, number
     if m is not None and (m[:1] == "'" or len(m) > 2):
         y, m, d = m, d, y
     if d is not None and (d[:1] == "'" or len(d) > 2):
@@ -274,8 +273,9 @@ def _mon_num(name: str) -> int:
     return _MONTHS.split("|").index(name[:3].lower()) + 1
 
 
-def _bc(era: str | None) -> bool:
-    return era is not None and era[:1] in "bB"
+def _named(p: _Parse, y: str | None, month: str, d: str | None, era: str | None = None) -> None:
+    """A date with the month's name: s3e with the month's number."""
+    _s3e(p, y, str(_mon_num(month)), d, era is not None and era[:1] in "bB")
 
 
 def _numeric_date(p: _Parse, m: re.Match[str]) -> None:
@@ -287,7 +287,8 @@ def _numeric_date(p: _Parse, m: re.Match[str]) -> None:
     if len(first) > 2:
         return
     if len(last) > 2:
-        p.guessed = int(first) <= 12 and int(second or "0") <= 12 and int(first) != int(second or "0")
+        day, month = int(first), int(second or "0")
+        p.guessed = day <= 12 and month <= 12 and day != month
     else:
         p.guessed = True
 
@@ -310,7 +311,7 @@ def _time(p: _Parse, m: re.Match[str]) -> None:
         p.found["sec_fraction"] = Fraction(int(t.group(4)), 10 ** len(t.group(4)))
 
 
-def _ddd(p: _Parse, m: re.Match[str]) -> None:  # noqa: C901 - one case per width, as Ruby
+def _ddd(p: _Parse, m: re.Match[str]) -> None:
     f = p.found
     neg = m.group(1) == "-"
     s2, s3, s4, s5 = m.group(2), m.group(3), m.group(4), m.group(5)
@@ -417,12 +418,12 @@ def date_parse(text: str) -> dict[str, Any]:
     if p.has("digit"):
         p.sub(_TIME_RE, lambda m: _time(p, m))
     steps: list[tuple[tuple[str, ...], Callable[[], bool]]] = [
-        (("alpha", "digit"), lambda: p.sub(_EU_RE, lambda m: _s3e(p, m[4], str(_mon_num(m[2])), m[1], _bc(m[3])))),
-        (("alpha", "digit"), lambda: p.sub(_US_RE, lambda m: _s3e(p, m[4], str(_mon_num(m[1])), m[2], _bc(m[3])))),
+        (("alpha", "digit"), lambda: p.sub(_EU_RE, lambda m: _named(p, m[4], m[2], m[1], m[3]))),
+        (("alpha", "digit"), lambda: p.sub(_US_RE, lambda m: _named(p, m[4], m[1], m[2], m[3]))),
         (("digit", "-"), lambda: p.sub(_ISO_RE, lambda m: _numeric_date(p, m))),
         (("digit", "."), lambda: p.sub(_JIS_RE, lambda m: _jis(p, m))),
-        (("alpha", "digit", "-"), lambda: p.sub(_VMS11_RE, lambda m: _s3e(p, m[3], str(_mon_num(m[2])), m[1], False))
-            or p.sub(_VMS12_RE, lambda m: _s3e(p, m[3], str(_mon_num(m[1])), m[2], False))),
+        (("alpha", "digit", "-"), lambda: p.sub(_VMS11_RE, lambda m: _named(p, m[3], m[2], m[1]))
+            or p.sub(_VMS12_RE, lambda m: _named(p, m[3], m[1], m[2]))),
         (("digit", "/"), lambda: p.sub(_SLA_RE, lambda m: _numeric_date(p, m))),
         (("digit", "."), lambda: p.sub(_DOT_RE, lambda m: _numeric_date(p, m))),
         (("digit",), lambda: _iso2(p)),
@@ -628,7 +629,9 @@ def _make_time(
             raise ValueError("the day of the year is out of range")
         mon, day = divmod(yday - 1, 31)
         mon, day = mon + 1, day + 1
-        first = _make_time({**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year)
+        first = _make_time(
+            {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
+        )
         if first.value is None:
             return first
         diff = yday - first.value.timetuple().tm_yday
@@ -640,7 +643,9 @@ def _make_time(
             if mon > 12:
                 raise ValueError("the day of the year is out of range")
             day -= last
-        again = _make_time({**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year)
+        again = _make_time(
+            {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
+        )
         return replace(again, rolled_over=None)
     if off is not None and -86400 < off < 86400:
         base = now.astimezone(dt.timezone(dt.timedelta(seconds=off)))
@@ -688,9 +693,10 @@ def _make_time(
     if off is not None:
         fields = _apply_offset(year, mon, day, hour, minute, sec, off)
         utc = _time_fields(*fields, usec)
-        if zone is not None and not re.fullmatch(r"-00:00|-0000|-00|UTC|Z|UT", zone, _I):
-            if not -86400 < off < 86400:
-                raise ValueError("the offset is out of range")
+        # Time#localtime(offset) takes less than a day; Ruby's UTC names skip it
+        utc_name = zone is not None and re.fullmatch(r"-00:00|-0000|-00|UTC|Z|UT", zone, _I)
+        if not utc_name and not -86400 < off < 86400:
+            raise ValueError("the offset is out of range")
         value = None
         if utc is not None:
             try:

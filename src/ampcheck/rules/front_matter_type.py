@@ -119,7 +119,10 @@ def _date_warning(value: Any, read: JekyllDate, zone_name: str | None) -> str | 
     if isinstance(value, (list, dict)):
         kind = "list" if isinstance(value, list) else "mapping"
         found = read.value.isoformat(sep=" ") if read.value is not None else "a date"
-        return f"'date' is a {kind}: Jekyll reads a date out of its text ({found}); write the date alone"
+        return (
+            f"'date' is a {kind}: Jekyll reads a date out of its text ({found}); "
+            "write the date alone"
+        )
     return None
 
 
@@ -156,7 +159,7 @@ class FrontMatterType(Rule):
                     span.value_start,
                     span.value_end,
                     f"'date' must be a date Jekyll can read, not {_shown(value)}: "
-                    f"{read.reason}, and the build stops with \"Invalid date\"",
+                    f'{read.reason}, and the build stops with "Invalid date"',
                 )
                 continue
             elif ok(value):
