@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import shutil
 import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ampcheck.jekyll import InvalidDate, JekyllDate, read_date
 
@@ -20,7 +23,8 @@ LOCAL = ZoneInfo(ZONE)
 NOW = dt.datetime(2026, 12, 4, 16, 30, 15, tzinfo=LOCAL)
 
 #: the text of a date -> the time Ruby's Time.parse(text, NOW) gives (ISO 8601; without
-#: an offset when the time is local), or None when it raises ArgumentError
+#: an offset when the time is local), or None when it raises ArgumentError (or
+#: RangeError), which stops Jekyll's build
 TABLE: list[tuple[str, str | None]] = [
     ("2020-05-02 18:30:00 GMT-3", "2020-05-02T18:30:00"),
     ("2011-12-17 04:24:51 UTC", "2011-12-17T04:24:51+00:00"),
@@ -128,6 +132,8 @@ TABLE: list[tuple[str, str | None]] = [
     ("31", "2026-12-31T00:00:00"),
     ("32", None),
     ("2019-12-25T10:00:00.123456789+01:00", "2019-12-25T10:00:00.123456+01:00"),
+    ("5/2", "2026-05-02T00:00:00"),
+    ("2020-05-02 99999999999:00", None),
     # Ruby's Date._parse refuses text over 128 characters
     ("2020-05-02 10:00:00 +0100 " + "x" * 103, None),
     ("2020-05-02 10:00:00 +0100 " + "x" * 102, "2020-05-02T10:00:00+01:00"),
@@ -166,13 +172,16 @@ def test_the_table_is_large_and_mixed() -> None:
 RUBY = shutil.which("ruby")
 SCRIPT = """
 require "time"
+STDIN.set_encoding("UTF-8")
 now = Time.local(2026, 12, 4, 16, 30, 15)
 STDIN.each_line do |line|
   text = line.chomp
   begin
     t = Time.parse(text, now)
     puts t.strftime("%Y-%m-%dT%H:%M:%S.%6N ") + t.utc_offset.to_s
-  rescue ArgumentError
+  rescue ArgumentError, RangeError
+    # Jekyll turns an ArgumentError into "Invalid date"; a RangeError (a number too
+    # big for C's int) stops its build as well, with Ruby's own message
     puts "invalid"
   end
 end
@@ -183,18 +192,7 @@ end
     RUBY is None, reason="ruby is not installed: the table is not checked against Ruby's Time.parse"
 )
 def test_the_table_is_what_ruby_says() -> None:
-    assert RUBY is not None
-    env = {**os.environ, "TZ": ZONE}
-    result = subprocess.run(
-        [RUBY, "-e", SCRIPT],
-        input="".join(text + "\n" for text, _ in TABLE),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=60,
-    )
-    ruby = result.stdout.splitlines()
+    ruby = _ruby([text for text, _ in TABLE])
     assert len(ruby) == len(TABLE)
     wrong = [
         f"{text!r}: Ruby {said}, table {_expected(want)}"
@@ -202,6 +200,70 @@ def test_the_table_is_what_ruby_says() -> None:
         if said != _expected(want)
     ]
     assert wrong == []
+
+
+# Pieces of date texts, put together at random: the corners of Ruby's patterns
+PIECES = [
+    "2020", "05", "5", "2", "02", "31", "30", "29", "13", "-", "/", ".", ":", " ", ", ",
+    "T", "Z", "+0100", "-03:00", "+05:45", "UTC", "GMT", "GMT+2", "CET", "EDT", "pm",
+    "a.m.", "May", "Sept", "December", "Sat", "Thursday", "2nd", "th", "'20", "10:00",
+    "23:59:59", "24:00", "0:30", ".5", ",5", "at", "w", "W12", "--", "[", "]", "[+9]",
+    "[-5:EST]", "+", "100", "366", "2019-12-25", "2020-02-30", "x", "h", "bc", "BCE",
+    "99", "00", "20200502", "T1030", "\u00e9", "_", "#", "\t",
+]  # fmt: skip
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    while len(texts) < count:
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8))).strip()
+        if text:
+            texts.append(text)
+    return texts
+
+
+def _ruby(texts: list[str]) -> list[str]:
+    assert RUBY is not None
+    result = subprocess.run(
+        [RUBY, "-e", SCRIPT],
+        input="".join(text + "\n" for text in texts),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": ZONE},
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.splitlines()
+
+
+def _as_ruby_prints(got: JekyllDate | InvalidDate) -> str | None:
+    """ampcheck's reading as the Ruby script prints it; None for a year outside 1-9999."""
+    if isinstance(got, InvalidDate):
+        return "invalid"
+    if got.value is None:
+        return None
+    return _expected(got.value.isoformat())
+
+
+@pytest.mark.skipif(RUBY is None, reason="ruby is not installed: no random texts to compare")
+def test_random_texts_read_as_ruby_reads_them() -> None:
+    texts = _random_texts(1500, seed=2026)
+    wrong = []
+    for text, said in zip(texts, _ruby(texts), strict=True):
+        mine = _as_ruby_prints(read_date(text, NOW, LOCAL))
+        if mine is None:
+            continue  # a year Python's calendar does not hold: Ruby's is not compared
+        if mine != said:
+            wrong.append(f"{text!r}: Ruby {said}, ampcheck {mine}")
+    assert wrong == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
+def test_any_text_is_read_or_rejected(text: str) -> None:
+    got = read_date(text, NOW, LOCAL)
+    assert isinstance(got, (JekyllDate, InvalidDate))
 
 
 # -- what a reading tells besides the time ------------------------------------------

@@ -10,6 +10,7 @@ accepts what Jekyll accepts and rejects what stops its build with "Invalid date"
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -172,6 +173,9 @@ _FRAG_RE = _re(r"\A\s*(\d{1,2})\s*\Z", _I)
 _NUMERIC_ZONE_RE = _re(r"\A([+-])(\d\d)(:?)(\d\d)(?:\3(\d\d))?\Z")
 
 
+_KINDS = {"alpha": re.compile("[A-Za-z]"), "digit": re.compile("[0-9]")}
+
+
 class _Parse:
     """Date._parse: the text, worn away pattern by pattern, and what was found."""
 
@@ -195,13 +199,8 @@ class _Parse:
         ``-``, ``.``, ``/``): Ruby asks before each pattern, on the text as it is then."""
         s = self.text
         for kind in kinds:
-            if kind == "alpha":
-                if not any("a" <= c <= "z" or "A" <= c <= "Z" for c in s):
-                    return False
-            elif kind == "digit":
-                if not any("0" <= c <= "9" for c in s):
-                    return False
-            elif kind not in s:
+            pattern = _KINDS.get(kind)
+            if (kind not in s) if pattern is None else (pattern.search(s) is None):
                 return False
         return True
 
@@ -283,6 +282,9 @@ def _numeric_date(p: _Parse, m: re.Match[str]) -> None:
     written year first in full whose day and month could be swapped (``02/07/2018``), or
     whose year has two digits (``5/2/20``)."""
     _s3e(p, m[1], m[2], m[3], False)
+    if m[3] is None:
+        # a month and a day only (5/2): the year comes from the build, which is told
+        return
     first, second, last = (re.sub(r"[^0-9]", "", g) for g in (m[1], m[2], m[3]))
     if len(first) > 2:
         return
@@ -589,6 +591,18 @@ def read_date(
     ``Time.parse(text, now)``. ``now`` is the time of the build (aware; default: now),
     which fills the leading parts the text leaves out; ``local`` is the build's time
     zone when it is known (the site's ``timezone``)."""
+    if now is None:
+        # as Jekyll, which reads each date text once in a build
+        return _read_now(text, local)
+    return _read(text, now, local)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_now(text: str, local: dt.tzinfo | None) -> JekyllDate | InvalidDate:
+    return _read(text, None, local)
+
+
+def _read(text: str, now: dt.datetime | None, local: dt.tzinfo | None) -> JekyllDate | InvalidDate:
     try:
         f = date_parse(text)
     except ValueError as e:
