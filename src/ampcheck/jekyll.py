@@ -771,13 +771,14 @@ def _inspect(value: object) -> str:
 
 
 def parse_date(value: str) -> dt.datetime | dt.date | None:
-    """A front-matter date string as Jekyll reads it, or ``None`` when Jekyll cannot:
-    a date when the text gives no time, an aware time when it names a zone Ruby
-    knows, else a naive (local) time."""
+    """A front-matter date string as Jekyll reads it, or ``None`` when Jekyll cannot or
+    takes a part from the day of the build: a date when the text gives no time, an
+    aware time when it names a zone Ruby knows, else a naive (local) time."""
     read = read_date(value)
-    if isinstance(read, InvalidDate) or read.value is None:
+    if isinstance(read, InvalidDate) or read.value is None or read.from_build:
+        # not a date, or one that changes with the day of the build
         return None
-    if read.date_only and not read.from_build:
+    if read.date_only:
         return read.value.date()
     return read.value
 
