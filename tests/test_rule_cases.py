@@ -3,12 +3,17 @@ rule document's examples.
 
 A case has a ``pass`` or a ``fail`` post (text, or ``!!binary`` bytes), and for
 ``fail`` the ``expect``-ed diagnostics of the rule as ``"line:col"`` (or
-``{at: "line:col", message: part}``). ``fix``/``unsafe_fix`` give the post after
-``--fix``/``--fix --unsafe-fixes``; without them, fixing must change nothing.
+``{at: "line:col", message: part, severity: warning}``, the severity checked when
+given). ``fix``/``unsafe_fix`` give the post after ``--fix``/``--fix
+--unsafe-fixes``; without them, fixing must change nothing.
 Optional: ``path`` (default ``_posts/2020-01-02-example.md``), ``options`` (the
 rule's options), ``files`` (more files of the site; ``_config.yml`` and three
 layouts exist by default), ``crlf`` / ``bom`` (run the case with CRLF line endings
 / a byte order mark).
+
+A rule document's markdown examples are checked too: those under "Example" must
+trigger the rule, those under "Use instead" must not; other files a section shows
+with a path (```yaml path=_config.yml) are part of the site of its examples.
 """
 
 from __future__ import annotations
@@ -108,6 +113,9 @@ def test_case(code: str, case: dict[str, Any], site: Callable[..., Path]) -> Non
     for hit, (_, message) in zip(hits, expected, strict=True):
         if message is not None:
             assert message in hit["message"]
+    for hit, want in zip(hits, case["expect"], strict=True):
+        if isinstance(want, dict) and "severity" in want:
+            assert hit["severity"] == want["severity"], hit["message"]
 
     # without unsafe_fix, --unsafe-fixes must give what --fix gives (no unsafe fixes)
     safe_result = case.get("fix", source)
@@ -200,23 +208,37 @@ def _examples() -> Iterator[Any]:
             continue
         sections = _sections(path.read_text(encoding="utf-8"))
         for section, triggers in (("Example", True), ("Use instead", False)):
-            for i, m in enumerate(FENCE_RE.finditer(sections.get(section, ""))):
+            fences = list(FENCE_RE.finditer(sections.get(section, "")))
+            # other files a section shows with a path (```yaml path=_config.yml) belong
+            # to the site of its posts
+            files = {
+                where.group(1): m.group("body")
+                for m in fences
+                if not m.group("info").startswith("markdown")
+                and (where := re.search(r"path=(\S+)", m.group("info")))
+            }
+            for i, m in enumerate(fences):
                 info = m.group("info")
                 if not info.startswith("markdown"):
                     continue
                 where = re.search(r"path=(\S+)", info)
                 rel = where.group(1) if where else DEFAULT_PATH
                 yield pytest.param(
-                    rule.code, rel, m.group("body"), triggers,
+                    rule.code, rel, m.group("body"), triggers, files,
                     id=f"{rule.code}-{section.replace(' ', '-').lower()}-{i}",
                 )  # fmt: skip
 
 
-@pytest.mark.parametrize(("code", "rel", "body", "triggers"), list(_examples()))
+@pytest.mark.parametrize(("code", "rel", "body", "triggers", "files"), list(_examples()))
 def test_doc_examples(
-    code: str, rel: str, body: str, triggers: bool, site: Callable[..., Path]
+    code: str,
+    rel: str,
+    body: str,
+    triggers: bool,
+    files: dict[str, str],
+    site: Callable[..., Path],
 ) -> None:
-    root = site({rel: body})
+    root = site({rel: body, **files})
     hits = _hits(invoke(str(root / rel), "--select", code, "--format", "json"), code)
     assert bool(hits) is triggers, (
         f"the {'Example' if triggers else 'Use instead'} of {code}.md "

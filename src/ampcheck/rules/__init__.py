@@ -17,6 +17,7 @@ BUILTIN = {
     "post_date_mismatch": "PostDateMismatch",
     "front_matter_duplicate_key": "FrontMatterDuplicateKey",
     "layout_unknown": "LayoutUnknown",
+    "post_date_utc_shift": "PostDateUtcShift",
     "mojibake": "Mojibake",
     "not_utf8": "NotUtf8",
     "replacement_character": "ReplacementCharacter",

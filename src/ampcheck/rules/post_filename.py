@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ampcheck.jekyll import (
+    DATE_IN_NAME_RE,
     IGNORED_NAME_RE,
     POST_NAME_RE,
     in_posts_folder,
     is_calendar_date,
     post_path,
 )
-from ampcheck.model import Violation
+from ampcheck.model import Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
@@ -27,7 +28,18 @@ class PostFilename(Rule):
             return
         start = post.body_start if post.front_matter is None else post.front_matter.start
         m = POST_NAME_RE.match(path.name)
-        if m is None:
+        if m is None and DATE_IN_NAME_RE.search(path.name) is None:
+            # no date at all: a file kept beside the posts (README.md, template.md),
+            # which Jekyll passes over; a mistyped post name is an error below
+            yield Violation(
+                start,
+                start,
+                f"'{path.name}' has no date in its name: Jekyll skips it without a word "
+                "(no page, no feed entry); name a post YYYY-MM-DD-title.EXT, or start the "
+                "name of a file kept here on purpose with '_'",
+                severity=Severity.WARNING,
+            )
+        elif m is None:
             yield Violation(
                 start, start, f"'{path.name}' is not named YYYY-MM-DD-title.EXT: Jekyll skips it"
             )
