@@ -80,3 +80,28 @@ def test_fixing_the_form_feeds_changes_only_them(tmp_path: Path) -> None:
         before = (DSTOTD / name).read_bytes()
         assert (posts / name).read_bytes() == before.replace(b'\f">', b'">', 1)
     assert [d["code"] for d in _findings(posts)] == []
+
+
+def test_a_lost_end_tag_is_found_and_put_back_in_every_post(tmp_path: Path) -> None:
+    # one </amp-twitter> line taken out of each post: AMP008 reports that embed alone,
+    # and its fix gives back the post byte for byte
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    originals: dict[str, bytes] = {}
+    for path in sorted(DSTOTD.glob("*.md")):
+        data = path.read_bytes()
+        lines = data.splitlines(keepends=True)
+        ends = [i for i, line in enumerate(lines) if line.strip() == b"</amp-twitter>"]
+        if not ends:
+            continue
+        del lines[ends[len(ends) // 2]]
+        (posts / path.name).write_bytes(b"".join(lines))
+        originals[path.name] = data
+    assert len(originals) >= 50
+    found = invoke(str(posts), "--select", "AMP008", "--format", "json", "--no-cache").json
+    assert sorted(Path(str(d["path"])).name for d in found) == sorted(originals)
+    assert all(d["fix"] is not None for d in found)
+    result = invoke(str(posts), "--select", "AMP008", "--fix", "--no-cache", "--format", "json")
+    assert result.code == 0, result.out + result.err
+    for name, data in originals.items():
+        assert (posts / name).read_bytes() == data, name

@@ -40,6 +40,7 @@ BUILTIN = {
     "html_not_amp": "HtmlNotAmp",
     "amp_self_closing": "AmpSelfClosing",
     "amp_placeholder_misplaced": "AmpPlaceholderMisplaced",
+    "amp_element_unclosed": "AmpElementUnclosed",
     "unused_suppression": "UnusedSuppression",
 }
 
