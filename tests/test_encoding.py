@@ -127,3 +127,26 @@ def test_every_dstotd_post_damaged_comes_back_byte_identical(
     assert result.code == 0, result.err
     for name, data in originals.items():
         assert (root / "_posts" / name).read_bytes() == data, name
+
+
+@pytest.mark.parametrize("kind", ["mac-roman", "windows-1252", "twice"])
+def test_damaged_byte_order_marks_are_removed_not_restored(kind: str) -> None:
+    # a mark at the start of a file and one where a second file was joined on
+    damaged = DAMAGE[kind]("\ufeff---\ntitle: Day 45\n---\nCafé\n\ufeffSecond part\n")
+    assert repair(damaged) == "---\ntitle: Day 45\n---\nCafé\nSecond part\n"
+
+
+def test_fix_of_a_damaged_byte_order_mark_settles_with_every_rule(
+    site: Callable[..., Path], cli: Callable[..., Result]
+) -> None:
+    # with every default rule on, the two damaged marks are two fixes of EN001 and
+    # leave nothing behind: no real mark for EN005, no invisible U+FEFF for EN004
+    text = "ï»¿---\ntitle: Day 45\nlayout: post\n---\n\nFirst part.\n\nï»¿Second part.\n"
+    root = site({"_posts/2020-01-02-day-45.md": text})
+    post = root / "_posts/2020-01-02-day-45.md"
+    result = cli("--fix", "--no-cache", str(post))
+    assert result.code == 0, result.out + result.err
+    assert result.out.startswith("Fixed 2 problems; no problems in 1 file")
+    assert post.read_bytes() == text.replace("ï»¿", "").encode()
+    again = cli("--no-cache", "--format", "json", str(post))
+    assert (again.code, again.json) == (0, [])

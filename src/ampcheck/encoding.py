@@ -59,13 +59,21 @@ def codecs() -> tuple[Codec, ...]:
 
 
 class Repair(NamedTuple):
-    """A damaged span of text and its exact original."""
+    """A damaged span of text and its original, less any byte order mark.
+
+    ``marks`` counts the UTF-8 byte order marks (EF BB BF, damaged into ``ï»¿`` or
+    ``Ôªø``) the span held: they are left out of ``repaired``. A mark inside text is
+    what remains of files joined together, and one at the start of a file is no text
+    either (a UTF-8 file needs none, and one hides the front matter from Jekyll's
+    check of a page's first bytes), so a repair never brings back U+FEFF.
+    """
 
     start: int
     end: int
     original: str
     repaired: str
     codec: str
+    marks: int = 0
 
 
 class _Span(NamedTuple):
@@ -471,8 +479,11 @@ def _any_run_re() -> re.Pattern[str]:
     return re.compile(cls + cls)
 
 
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def find_mojibake(text: str) -> list[Repair]:
-    """Every damaged span of ``text`` with its exact original."""
+    """Every damaged span of ``text`` with its original (byte order marks left out)."""
     if text.isascii() or not _any_run_re().search(text):
         return []
     return [
@@ -480,8 +491,9 @@ def find_mojibake(text: str) -> list[Repair]:
             c.span.start,
             c.span.end,
             text[c.span.start : c.span.end],
-            c.repaired,
+            c.repaired.replace(BYTE_ORDER_MARK, ""),
             _codec_label(c.codec, text[c.span.start : c.span.end]),
+            c.repaired.count(BYTE_ORDER_MARK),
         )
         for c in _claims(text)
     ]
@@ -497,7 +509,8 @@ def _codec_label(codec: str, original: str) -> str:
 
 
 def repair(text: str) -> str:
-    """``text`` with every damaged span replaced by its original."""
+    """``text`` with every damaged span replaced by its original (a damaged byte
+    order mark removed)."""
     return _apply(text, [(r.start, r.end, r.repaired) for r in find_mojibake(text)])
 
 

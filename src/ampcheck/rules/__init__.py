@@ -43,6 +43,7 @@ BUILTIN = {
     "amp_self_closing": "AmpSelfClosing",
     "amp_placeholder_misplaced": "AmpPlaceholderMisplaced",
     "amp_runtime_missing": "AmpRuntimeMissing",
+    "amp_element_unclosed": "AmpElementUnclosed",
     "unused_suppression": "UnusedSuppression",
 }
 

@@ -22,6 +22,9 @@ class HeadingDuplicate(Rule):
     name = "heading-duplicate"
     summary = "Two headings under the same parent have the same text"
     severity = Severity.WARNING
+    # kramdown gives repeated headings distinct ids (break, break-1): a repeat breaks
+    # nothing on a Jekyll site, and agendas and recurring sections repeat on purpose
+    enabled_by_default = False
     Options = Options
 
     def check(self, post: Post) -> Iterator[Violation]:

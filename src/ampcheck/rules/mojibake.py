@@ -39,10 +39,37 @@ class Mojibake(Rule):
     fixable = FixAvailability.ALWAYS
 
     def check(self, post: Post) -> Iterator[Violation]:
+        first = 1 if post.has_bom else 0
         for r in mojibake(post):
-            yield Violation(
-                r.start,
-                r.end,
-                f"mojibake: '{shown(r.original)}' is '{shown(r.repaired)}' decoded as {r.codec}",
-                Fix.safe(f"restore '{shown(r.repaired)}'", Edit(r.start, r.end, r.repaired)),
-            )
+            edit = Edit(r.start, r.end, r.repaired)
+            damaged = f"mojibake: '{shown(r.original)}'"
+            if not r.marks:
+                yield Violation(
+                    r.start,
+                    r.end,
+                    f"{damaged} is '{shown(r.repaired)}' decoded as {r.codec}",
+                    Fix.safe(f"restore '{shown(r.repaired)}'", edit),
+                )
+            elif r.repaired:
+                yield Violation(
+                    r.start,
+                    r.end,
+                    f"{damaged} is a UTF-8 byte order mark and '{shown(r.repaired)}' decoded "
+                    f"as {r.codec}: the fix restores '{shown(r.repaired)}' and removes the "
+                    "mark, which carries no text",
+                    Fix.safe(f"restore '{shown(r.repaired)}' without the byte order mark", edit),
+                )
+            else:
+                if r.start != first:
+                    where = "inside the text (where files were joined), where it shows as text"
+                elif post.text.startswith("---", r.end):
+                    where = "before the front matter, which Jekyll then does not see"
+                else:
+                    where = "at the start of the file, where it shows as text"
+                yield Violation(
+                    r.start,
+                    r.end,
+                    f"{damaged} is a UTF-8 byte order mark decoded as {r.codec}, {where}: "
+                    "the fix removes it, since the mark carries no text",
+                    Fix.safe("remove the damaged byte order mark", edit),
+                )
