@@ -19,7 +19,6 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +48,9 @@ class Blog:
 
 def load_blogs(path: Path = HERE / "blogs.toml") -> list[Blog]:
     """The blogs of blogs.toml, in file order."""
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    from ampcheck.config import read_toml  # tomllib, or tomli before Python 3.11
+
+    data = read_toml(path.read_bytes())
     blogs = []
     for entry in data.get("blog", []):
         blogs.append(
@@ -112,7 +112,9 @@ def export(blog: Blog, git_dir: Path, target: Path) -> list[str]:
             continue
         entries.append((mode, sha, path))
     lacking = []
-    with subprocess.Popen([*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as batch:
+    with subprocess.Popen(
+        [*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as batch:
         assert batch.stdin is not None and batch.stdout is not None
         for mode, sha, path in entries:
             batch.stdin.write(sha + b"\n")
@@ -134,13 +136,28 @@ def export(blog: Blog, git_dir: Path, target: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="folder to export into (default %(default)s)")
-    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS, help="snapshot folder (default %(default)s)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=DEFAULT_ROOT,
+        help="folder to export into (default %(default)s)",
+    )
+    parser.add_argument(
+        "--mirrors",
+        type=Path,
+        default=DEFAULT_MIRRORS,
+        help="snapshot folder (default %(default)s)",
+    )
+    parser.add_argument(
+        "--blogs", type=Path, default=HERE / "blogs.toml", help="blog list (default %(default)s)"
+    )
     parser.add_argument("--only", default="", help="comma-separated blog names")
     parser.add_argument("--force", action="store_true", help="export again over an existing folder")
     args = parser.parse_args(argv)
-    blogs = load_blogs()
+    blogs = load_blogs(args.blogs)
     if args.only:
         wanted = set(args.only.split(","))
         unknown = wanted - {blog.name for blog in blogs}
@@ -161,11 +178,20 @@ def main(argv: list[str] | None = None) -> int:
         lacking = export(blog, git_dir, target)
         stamp.write_text(blog.commit + "\n")
         if lacking:
-            print(f"{blog.name}: the snapshot lacks {len(lacking)} file(s), e.g. {lacking[0]}", file=sys.stderr)
+            print(
+                f"{blog.name}: the snapshot lacks {len(lacking)} file(s), e.g. {lacking[0]}",
+                file=sys.stderr,
+            )
         count = sum(
-            1 for folder in post_folders(blog, target) for path in (target / folder).rglob("*") if path.is_file()
+            1
+            for folder in post_folders(blog, target)
+            for path in (target / folder).rglob("*")
+            if path.is_file()
         )
-        print(f"{blog.name}: {blog.repo}@{blog.commit[:12]} -> {target} ({count} files in post folders)")
+        print(
+            f"{blog.name}: {blog.repo}@{blog.commit[:12]} -> {target}"
+            f" ({count} files in post folders)"
+        )
     for blog in missing:
         print(
             f"{blog.name}: no snapshot of {blog.repo} at {blog.commit[:12]} under {args.mirrors}; "

@@ -75,20 +75,31 @@ def read_judgements(path: Path) -> dict[tuple[str, str, int, str], Judgement]:
         return judgements
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames is None or tuple(reader.fieldnames[: len(JUDGEMENT_COLUMNS)]) != JUDGEMENT_COLUMNS:
+        if (
+            reader.fieldnames is None
+            or tuple(reader.fieldnames[: len(JUDGEMENT_COLUMNS)]) != JUDGEMENT_COLUMNS
+        ):
             raise SystemExit(f"{path}: the header must be {','.join(JUDGEMENT_COLUMNS)}")
         for number, row in enumerate(reader, start=2):
             verdict = (row["verdict"] or "").strip().lower()
             if verdict not in ("true", "false"):
-                raise SystemExit(f"{path}:{number}: verdict must be true or false, not {row['verdict']!r}")
+                raise SystemExit(
+                    f"{path}:{number}: verdict must be true or false, not {row['verdict']!r}"
+                )
             try:
                 line = int(row["line"])
             except (TypeError, ValueError):
-                raise SystemExit(f"{path}:{number}: line must be a number, not {row['line']!r}") from None
-            judgement = Judgement(row["blog"], row["path"], line, row["code"], verdict == "true", row["why"] or "")
+                raise SystemExit(
+                    f"{path}:{number}: line must be a number, not {row['line']!r}"
+                ) from None
+            judgement = Judgement(
+                row["blog"], row["path"], line, row["code"], verdict == "true", row["why"] or ""
+            )
             earlier = judgements.get(judgement.key)
             if earlier is not None and earlier.verdict != judgement.verdict:
-                raise SystemExit(f"{path}:{number}: judged {verdict} here and {not judgement.verdict} before")
+                raise SystemExit(
+                    f"{path}:{number}: judged {verdict} here and {not judgement.verdict} before"
+                )
             judgements[judgement.key] = judgement
     return judgements
 
@@ -116,7 +127,9 @@ def check_blog(blog: Blog, root: Path, ampcheck: Sequence[str]) -> list[Diagnost
         check=False,
     )
     if result.returncode != 0:
-        raise SystemExit(f"{blog.name}: ampcheck exited {result.returncode}: {result.stderr.strip()[:2000]}")
+        raise SystemExit(
+            f"{blog.name}: ampcheck exited {result.returncode}: {result.stderr.strip()[:2000]}"
+        )
     return [
         Diagnostic(blog.name, item["path"], int(item["line"]), item["code"], item["message"])
         for item in json.loads(result.stdout)
@@ -186,7 +199,9 @@ def sample_unjudged(
             1 for d in diagnostics if d.code == code and d.blog == _blog and d.key in judgements
         )
         room = max(per_code_per_blog - judged_here, 0)
-        ranked = sorted(group, key=lambda d: hashlib.sha1("|".join(map(str, d.key)).encode()).hexdigest())
+        ranked = sorted(
+            group, key=lambda d: hashlib.sha1("|".join(map(str, d.key)).encode()).hexdigest()
+        )
         chosen.update(id(d) for d in ranked[:room])
     return [d for d in unjudged if id(d) in chosen]
 
@@ -195,20 +210,19 @@ def format_table(per_code: dict[str, Tally], overall: Tally, stale: int) -> str:
     def percent(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.1f}%"
 
+    def cells(label: str, counts: Tally) -> tuple[str, ...]:
+        numbers = (counts.found, counts.judged, counts.true, counts.false, counts.unjudged)
+        return (label, *map(str, numbers), percent(counts.precision))
+
     rows = [("code", "found", "judged", "true", "false", "unjudged", "precision")]
-    for code in sorted(per_code):
-        counts = per_code[code]
-        rows.append(
-            (code, *map(str, (counts.found, counts.judged, counts.true, counts.false, counts.unjudged)),
-             percent(counts.precision))
-        )  # fmt: skip
-    rows.append(
-        ("all", *map(str, (overall.found, overall.judged, overall.true, overall.false, overall.unjudged)),
-         percent(overall.precision))
-    )  # fmt: skip
+    rows += [cells(code, per_code[code]) for code in sorted(per_code)]
+    rows.append(cells("all", overall))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
-        "  ".join(cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths)))
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     ]
     if stale:
@@ -218,7 +232,7 @@ def format_table(per_code: dict[str, Tally], overall: Tally, stale: int) -> str:
 
 def format_markdown(per_code: dict[str, Tally], overall: Tally) -> str:
     lines = ["| code | found | judged | precision |", "|---|---:|---:|---:|"]
-    for code in sorted(per_code) + ["all"]:
+    for code in [*sorted(per_code), "all"]:
         counts = overall if code == "all" else per_code[code]
         shown = "-" if counts.precision is None else f"{100 * counts.precision:.0f}%"
         label = "**all**" if code == "all" else code
@@ -228,24 +242,64 @@ def format_markdown(per_code: dict[str, Tally], overall: Tally) -> str:
 
 def below(per_code: dict[str, Tally], overall: Tally, minimum: float) -> list[str]:
     """The codes (and 'all') whose judged precision is under minimum."""
-    names = [code for code, counts in sorted(per_code.items()) if counts.precision is not None and counts.precision < minimum]
+    names = [
+        code
+        for code, counts in sorted(per_code.items())
+        if counts.precision is not None and counts.precision < minimum
+    ]
     if overall.precision is not None and overall.precision < minimum:
         names.append("all")
     return names
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="folder of the exported blogs (default %(default)s)")
-    parser.add_argument("--blogs", type=Path, default=HERE / "blogs.toml", help="blog list (default %(default)s)")
-    parser.add_argument("--judgements", type=Path, default=HERE / "judgements.csv", help="judgements (default %(default)s)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=DEFAULT_ROOT,
+        help="folder of the exported blogs (default %(default)s)",
+    )
+    parser.add_argument(
+        "--blogs", type=Path, default=HERE / "blogs.toml", help="blog list (default %(default)s)"
+    )
+    parser.add_argument(
+        "--judgements",
+        type=Path,
+        default=HERE / "judgements.csv",
+        help="judgements (default %(default)s)",
+    )
     parser.add_argument("--only", default="", help="comma-separated blog names")
-    parser.add_argument("--ampcheck", default=None, help="command that runs ampcheck (default: the installed one)")
-    parser.add_argument("--unjudged", action="store_true", help="list the diagnostics not judged yet, tab-separated")
-    parser.add_argument("--sample", type=int, default=None, metavar="N", help="with --unjudged: at most N per code per blog")
-    parser.add_argument("--min", type=float, default=None, metavar="P", help="exit 1 when a code or the overall precision is under P (0-1)")
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (found, judged, precision)")
-    parser.add_argument("--save", type=Path, default=None, help="also write the diagnostics as JSON to this file")
+    parser.add_argument(
+        "--ampcheck", default=None, help="command that runs ampcheck (default: the installed one)"
+    )
+    parser.add_argument(
+        "--unjudged", action="store_true", help="list the diagnostics not judged yet, tab-separated"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --unjudged: at most N per code per blog",
+    )
+    parser.add_argument(
+        "--min",
+        type=float,
+        default=None,
+        metavar="P",
+        help="exit 1 when a code or the overall precision is under P (0-1)",
+    )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the table as Markdown (found, judged, precision)",
+    )
+    parser.add_argument(
+        "--save", type=Path, default=None, help="also write the diagnostics as JSON to this file"
+    )
     args = parser.parse_args(argv)
     if args.sample is not None and not args.unjudged:
         parser.error("--sample needs --unjudged")
@@ -258,14 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         blogs = [blog for blog in blogs if blog.name in wanted]
     missing = [blog.name for blog in blogs if not (args.root / blog.name).is_dir()]
     if missing:
-        print(f"not exported under {args.root}: {', '.join(missing)} (run export.py)", file=sys.stderr)
+        print(
+            f"not exported under {args.root}: {', '.join(missing)} (run export.py)", file=sys.stderr
+        )
         return 2
     judgements = read_judgements(args.judgements)
     diagnostics: list[Diagnostic] = []
     for blog in blogs:
         diagnostics.extend(check_blog(blog, args.root / blog.name, ampcheck))
     if args.save:
-        args.save.write_text(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1) + "\n")
+        args.save.write_text(
+            json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1) + "\n"
+        )
     if args.unjudged:
         for d in sample_unjudged(diagnostics, judgements, args.sample):
             print(f"{d.blog}\t{d.path}\t{d.line}\t{d.code}\t{d.message}")
@@ -274,7 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     seen = {d.key for d in diagnostics}
     stale = sum(1 for key in judgements if key[0] in names and key not in seen)
     per_code, overall = tally(diagnostics, judgements)
-    print(format_markdown(per_code, overall) if args.markdown else format_table(per_code, overall, stale))
+    print(
+        format_markdown(per_code, overall)
+        if args.markdown
+        else format_table(per_code, overall, stale)
+    )
     if args.min is not None:
         failing = below(per_code, overall, args.min)
         if failing:
