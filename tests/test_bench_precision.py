@@ -283,6 +283,25 @@ def test_the_oracle_never_loads_the_sites_plugins(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.skipif(
+    _ORACLE_MISSING is not None, reason=f"Jekyll oracle unavailable: {_ORACLE_MISSING}"
+)
+@pytest.mark.slow
+def test_the_oracle_reads_a_config_with_a_symbol_and_its_kramdown_settings(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    # `style: :compressed` is a YAML symbol, which Jekyll 4.3 on Psych 4 refuses
+    (site / "_config.yml").write_text("sass:\n  style: :compressed\nkramdown:\n  input: kramdown\n")
+    # kramdown's own parser takes "#Title" as a heading; GFM wants a space after the #
+    (site / "_posts" / "2020-01-01-a.md").write_text("---\n---\n\n\n#Title\n")
+    (result,) = render.render(site, ["_posts/2020-01-01-a.md"])
+    assert result["error"] is None
+    assert [(h["level"], h["line"]) for h in result["headers"]] == [(1, 5)]
+    (site / "_config.yml").write_text("sass:\n  style: :compressed\n")
+    (result,) = render.render(site, ["_posts/2020-01-01-a.md"])
+    assert result["headers"] == []  # GFM by default: a paragraph
+
+
 def test_judgements_file_is_well_formed() -> None:
     path = PRECISION / "judgements.csv"
     judgements = run.read_judgements(path)

@@ -145,6 +145,7 @@ class BlogReport:
     name: str
     compared: int = 0
     differing: int = 0
+    approximate_lines: int = 0  # posts whose Liquid moved lines: matched by sequence only
     skipped: dict[str, int] = field(default_factory=dict)
     differences: list[Difference] = field(default_factory=list)
     kinds: dict[str, int] = field(default_factory=dict)
@@ -202,6 +203,8 @@ def check_blog(blog: Blog, root: Path, jobs: int) -> BlogReport:
                 f"ampcheck failed: {type(exc).__name__}", 0) + 1  # fmt: skip
             continue
         report.compared += 1
+        if not result.get("lines_exact"):
+            report.approximate_lines += 1
         differences = compare(path, ours, oracle_heads(result), bool(result.get("lines_exact")))
         if differences:
             report.differing += 1
@@ -257,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds.items())) or "-"
         print(
             f"{blog.name}: {report.differing} of {report.compared} posts differ ({kinds});"
-            f" skipped: {skipped}"
+            f" skipped: {skipped}; lines moved by Liquid in {report.approximate_lines}"
         )
         for difference in report.differences[: args.show]:
             print(f"  {difference.describe()}")
