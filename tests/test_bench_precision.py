@@ -88,6 +88,26 @@ def test_precision_is_true_over_judged_per_code_and_overall(
     assert "1 judgement(s) match no diagnostic of this run" in out
 
 
+def test_by_blog_adds_a_table_per_blog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root, blogs = _blog(tmp_path)
+    judgements = tmp_path / "judgements.csv"
+    judgements.write_text(HEADER + "tiny,_posts/2020-01-02-bare.md,1,FM001,false,x\n")
+    code, out = _run(
+        capsys,
+        "--root",
+        str(root),
+        "--blogs",
+        str(blogs),
+        "--judgements",
+        str(judgements),
+        "--by-blog",
+    )
+    assert code == 0
+    blog_table = out.split("\n\n")[1].splitlines()
+    assert blog_table[0].split()[0] == "blog"
+    assert blog_table[1].split() == ["tiny", "3", "1", "0", "1", "2", "0.0%"]
+
+
 def test_min_fails_when_a_code_is_under_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

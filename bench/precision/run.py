@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -156,14 +156,17 @@ class Tally:
 
 
 def tally(
-    diagnostics: Iterable[Diagnostic], judgements: dict[tuple[str, str, int, str], Judgement]
+    diagnostics: Iterable[Diagnostic],
+    judgements: dict[tuple[str, str, int, str], Judgement],
+    group: Callable[[Diagnostic], str] = lambda d: d.code,
 ) -> tuple[dict[str, Tally], Tally]:
-    """Per code and overall counts of found, true and false diagnostics."""
+    """Per code (or other group) and overall counts of found, true and false
+    diagnostics."""
     per_code: dict[str, Tally] = defaultdict(Tally)
     overall = Tally()
     for diagnostic in diagnostics:
         judgement = judgements.get(diagnostic.key)
-        for counts in (per_code[diagnostic.code], overall):
+        for counts in (per_code[group(diagnostic)], overall):
             counts.found += 1
             if judgement is not None:
                 if judgement.verdict:
@@ -206,7 +209,9 @@ def sample_unjudged(
     return [d for d in unjudged if id(d) in chosen]
 
 
-def format_table(per_code: dict[str, Tally], overall: Tally, stale: int) -> str:
+def format_table(
+    per_code: dict[str, Tally], overall: Tally, stale: int, label: str = "code"
+) -> str:
     def percent(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.1f}%"
 
@@ -214,7 +219,7 @@ def format_table(per_code: dict[str, Tally], overall: Tally, stale: int) -> str:
         numbers = (counts.found, counts.judged, counts.true, counts.false, counts.unjudged)
         return (label, *map(str, numbers), percent(counts.precision))
 
-    rows = [("code", "found", "judged", "true", "false", "unjudged", "precision")]
+    rows = [(label, "found", "judged", "true", "false", "unjudged", "precision")]
     rows += [cells(code, per_code[code]) for code in sorted(per_code)]
     rows.append(cells("all", overall))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -298,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         help="print the table as Markdown (found, judged, precision)",
     )
     parser.add_argument(
+        "--by-blog", action="store_true", help="also print the counts per blog (all codes)"
+    )
+    parser.add_argument(
         "--save", type=Path, default=None, help="also write the diagnostics as JSON to this file"
     )
     args = parser.parse_args(argv)
@@ -337,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.markdown
         else format_table(per_code, overall, stale)
     )
+    if args.by_blog:
+        per_blog, _ = tally(diagnostics, judgements, lambda d: d.blog)
+        print()
+        print(format_table(per_blog, overall, 0, label="blog"))
     if args.min is not None:
         failing = below(per_code, overall, args.min)
         if failing:
