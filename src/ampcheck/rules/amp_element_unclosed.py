@@ -34,11 +34,9 @@ class AmpElementUnclosed(Rule):
     name = "amp-element-unclosed"
     summary = "An AMP element has no end tag: everything after it becomes part of it"
     fixable = FixAvailability.SOMETIMES
-    Options = amp.AmpOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if not amp.is_amp_post(post, self.options.amp_key):
-            return
+        # an element left open swallows what follows on any page, AMP or not
         markdown = PurePath(post.path).suffix.lower() in MARKDOWN_EXTENSIONS
         for el in amp.amp_elements(post):
             if el.closed or el.self_closing:
