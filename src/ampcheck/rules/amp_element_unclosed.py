@@ -29,7 +29,8 @@ MARKERS = ("placeholder", "fallback")
 # block quotes nested deeper than this get no fix (markdown-it stops nesting at 20)
 MAX_QUOTES = 20
 # what may stand before a block on its line: blanks, block-quote markers, list markers
-_CONTAINER_PREFIX_RE = re.compile(r"(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*")
+# (a list marker needs a blank after it; a block-quote marker does not)
+_CONTAINER_PREFIX_RE = re.compile(r"(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))*[ \t]*")
 
 
 class AmpElementUnclosed(Rule):
