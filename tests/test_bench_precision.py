@@ -148,6 +148,15 @@ def test_unjudged_lists_what_is_left_to_judge(
         ["tiny", "_posts/2020-01-02-bare.md", "1", "FM001"],
     ]
     assert "level-4 heading" in lines[0].split("\t")[4]
+    code, out = _run(
+        capsys,
+        *("--root", str(root), "--blogs", str(blogs), "--judgements", str(judgements)),
+        *("--unjudged", "--context"),
+    )
+    assert sorted(line.split("\t")[5] for line in out.splitlines()) == [
+        "# no front matter",
+        "#### Four again",
+    ]
 
 
 def test_a_judgement_with_a_bad_verdict_or_two_verdicts_is_an_error(tmp_path: Path) -> None:
