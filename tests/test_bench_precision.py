@@ -310,6 +310,7 @@ def test_the_oracle_never_loads_the_sites_plugins(tmp_path: Path) -> None:
     (result,) = render.render(site, ["_posts/2020-01-01-a.md"])
     assert [h["level"] for h in result["headers"]] == [2]
     assert not marker.exists()
+    assert sorted(p.name for p in site.iterdir()) == ["_plugins", "_posts"]  # nothing written
 
 
 @pytest.mark.skipif(
