@@ -1,6 +1,7 @@
 """Precision of ampcheck on public Jekyll blogs, from judged diagnostics.
 
-Runs the installed ampcheck (``--format json --no-cache --exit-zero``) in each
+Runs the installed ampcheck (``--format json --no-cache --exit-zero``, no rule
+timeout, so a busy machine gives the same diagnostics) in each
 blog's root (exported by export.py) over its post folders, matches every
 diagnostic to bench/precision/judgements.csv on blog + path + line + code, and
 prints per rule code and overall: found, judged, true, false, unjudged and
@@ -120,7 +121,16 @@ def check_blog(blog: Blog, root: Path, ampcheck: Sequence[str]) -> list[Diagnost
     if not folders:
         return []
     result = subprocess.run(
-        [*ampcheck, "--format", "json", "--no-cache", "--exit-zero", *folders],
+        [
+            *ampcheck,
+            "--format",
+            "json",
+            "--no-cache",
+            "--exit-zero",
+            "--rule-timeout",
+            "0",
+            *folders,
+        ],
         cwd=root,
         capture_output=True,
         text=True,
