@@ -265,6 +265,34 @@ def test_heading_sequences_are_compared_by_level_and_text() -> None:
     )
 
 
+def test_hd_diagnostics_on_headings_kramdown_renders_otherwise_are_picked_out() -> None:
+    head = headings.Head
+    report = headings.BlogReport("b")
+    report.differences = [
+        headings.Difference("p.md", "only ampcheck", head(1, "", 10, "#"), None),
+        headings.Difference("p.md", "only kramdown", None, head(2, "x", 20, "x")),
+    ]
+    diagnostic = run.Diagnostic
+    found = headings.affected_diagnostics(
+        report,
+        [
+            diagnostic("b", "p.md", 10, "HD003", "the level-1 heading has no text"),
+            diagnostic(
+                "b", "p.md", 12, "HD001", "a level-3 heading follows the level-1 heading on line 10"
+            ),
+            diagnostic(
+                "b", "p.md", 30, "HD001", "a level-4 heading follows the level-2 heading on line 20"
+            ),
+            diagnostic("b", "p.md", 10, "EN004", "not a heading rule"),
+            diagnostic("b", "q.md", 10, "HD003", "another post"),
+        ],
+    )
+    assert [(d.line, d.code, why) for d, why in found] == [
+        (10, "HD003", "its heading: only ampcheck"),
+        (12, "HD001", "the heading on line 10: only ampcheck"),
+    ]
+
+
 _ORACLE_MISSING = render.oracle_available()
 
 
