@@ -148,6 +148,15 @@ def test_unjudged_lists_what_is_left_to_judge(
         ["tiny", "_posts/2020-01-02-bare.md", "1", "FM001"],
     ]
     assert "level-4 heading" in lines[0].split("\t")[4]
+    code, out = _run(
+        capsys,
+        *("--root", str(root), "--blogs", str(blogs), "--judgements", str(judgements)),
+        *("--unjudged", "--context"),
+    )
+    assert sorted(line.split("\t")[5] for line in out.splitlines()) == [
+        "# no front matter",
+        "#### Four again",
+    ]
 
 
 def test_a_judgement_with_a_bad_verdict_or_two_verdicts_is_an_error(tmp_path: Path) -> None:
@@ -256,6 +265,34 @@ def test_heading_sequences_are_compared_by_level_and_text() -> None:
     )
 
 
+def test_hd_diagnostics_on_headings_kramdown_renders_otherwise_are_picked_out() -> None:
+    head = headings.Head
+    report = headings.BlogReport("b")
+    report.differences = [
+        headings.Difference("p.md", "only ampcheck", head(1, "", 10, "#"), None),
+        headings.Difference("p.md", "only kramdown", None, head(2, "x", 20, "x")),
+    ]
+    diagnostic = run.Diagnostic
+    found = headings.affected_diagnostics(
+        report,
+        [
+            diagnostic("b", "p.md", 10, "HD003", "the level-1 heading has no text"),
+            diagnostic(
+                "b", "p.md", 12, "HD001", "a level-3 heading follows the level-1 heading on line 10"
+            ),
+            diagnostic(
+                "b", "p.md", 30, "HD001", "a level-4 heading follows the level-2 heading on line 20"
+            ),
+            diagnostic("b", "p.md", 10, "EN004", "not a heading rule"),
+            diagnostic("b", "q.md", 10, "HD003", "another post"),
+        ],
+    )
+    assert [(d.line, d.code, why) for d, why in found] == [
+        (10, "HD003", "its heading: only ampcheck"),
+        (12, "HD001", "the heading on line 10: only ampcheck"),
+    ]
+
+
 _ORACLE_MISSING = render.oracle_available()
 
 
@@ -301,6 +338,7 @@ def test_the_oracle_never_loads_the_sites_plugins(tmp_path: Path) -> None:
     (result,) = render.render(site, ["_posts/2020-01-01-a.md"])
     assert [h["level"] for h in result["headers"]] == [2]
     assert not marker.exists()
+    assert sorted(p.name for p in site.iterdir()) == ["_plugins", "_posts"]  # nothing written
 
 
 @pytest.mark.skipif(

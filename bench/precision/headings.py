@@ -13,7 +13,12 @@ Prints per blog the posts compared, the posts that differ and those skipped
 (Liquid that does not render, or a site whose converter is not kramdown), then
 the first differences.
 
+With --diagnostics, also runs ampcheck and lists the HD diagnostics that stand
+on a heading kramdown renders otherwise (or not at all), or name one as the
+heading before them.
+
     python bench/precision/headings.py [--only NAME,...] [--show N] [--jobs N] [--json FILE]
+                                       [--diagnostics]
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +43,8 @@ sys.path.insert(0, str(HERE))
 
 from export import DEFAULT_ROOT, Blog, load_blogs, post_folders  # noqa: E402
 from render import OracleMissing, oracle_available, render  # noqa: E402
+from run import Diagnostic, default_ampcheck  # noqa: E402
+from run import check_blog as ampcheck_diagnostics  # noqa: E402
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".mdwn")
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -214,6 +222,38 @@ def check_blog(blog: Blog, root: Path, jobs: int) -> BlogReport:
     return report
 
 
+_EARLIER_RE = re.compile(r"on line (\d+)")
+
+
+def affected_diagnostics(
+    report: BlogReport, diagnostics: Sequence[Diagnostic]
+) -> list[tuple[Diagnostic, str]]:
+    """The HD diagnostics of the blog that stand on a heading kramdown renders
+    otherwise (or not at all), or that name such a heading as the earlier one."""
+    odd: dict[str, dict[int, str]] = {}
+    for difference in report.differences:
+        if difference.ampcheck is not None and difference.ampcheck.line is not None:
+            odd.setdefault(difference.path, {})[difference.ampcheck.line] = difference.kind
+    found = []
+    for diagnostic in diagnostics:
+        code, path, line = diagnostic.code, diagnostic.path, diagnostic.line
+        if not code.startswith("HD") or path not in odd:
+            continue
+        lines = odd[path]
+        if line in lines:
+            found.append((diagnostic, f"its heading: {lines[line]}"))
+            continue
+        earlier = _EARLIER_RE.search(diagnostic.message)
+        if earlier and int(earlier.group(1)) in lines:
+            found.append(
+                (
+                    diagnostic,
+                    f"the heading on line {earlier.group(1)}: {lines[int(earlier.group(1))]}",
+                )
+            )
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -226,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--blogs", type=Path, default=HERE / "blogs.toml")
     parser.add_argument("--only", default="", help="comma-separated blog names")
+    parser.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="also run ampcheck and list the HD diagnostics on headings kramdown renders otherwise",
+    )
     parser.add_argument(
         "--show", type=int, default=5, help="differences shown per blog (default %(default)s)"
     )
@@ -264,6 +309,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         for difference in report.differences[: args.show]:
             print(f"  {difference.describe()}")
+        if args.diagnostics and report.differences:
+            found = ampcheck_diagnostics(blog, root, default_ampcheck())
+            affected = affected_diagnostics(report, found)
+            counts = Counter(d.code for d, _ in affected)
+            listed = ", ".join(f"{n} {code}" for code, n in sorted(counts.items())) or "none"
+            print(f"  HD diagnostics on headings kramdown renders otherwise: {listed}")
+            for d, why in affected[: args.show]:
+                print(f"    {d.path}:{d.line}: {d.code} ({why})")
     if args.json:
         rows = [
             {

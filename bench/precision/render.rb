@@ -21,7 +21,8 @@ files = ARGV
 
 Jekyll.logger.log_level = :error
 overrides = { "source" => root, "destination" => File.join(Dir.tmpdir, "render-rb-site"), "quiet" => true,
-              "safe" => true, "plugins_dir" => "/nonexistent-plugins", "plugins" => [], "theme" => nil }
+              "safe" => true, "plugins_dir" => "/nonexistent-plugins", "plugins" => [], "theme" => nil,
+              "disable_disk_cache" => true }
 config = begin
   Jekyll.configuration(overrides)
 rescue Psych::DisallowedClass

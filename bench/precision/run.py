@@ -1,6 +1,7 @@
 """Precision of ampcheck on public Jekyll blogs, from judged diagnostics.
 
-Runs the installed ampcheck (``--format json --no-cache --exit-zero``) in each
+Runs the installed ampcheck (``--format json --no-cache --exit-zero``, no rule
+timeout, so a busy machine gives the same diagnostics) in each
 blog's root (exported by export.py) over its post folders, matches every
 diagnostic to bench/precision/judgements.csv on blog + path + line + code, and
 prints per rule code and overall: found, judged, true, false, unjudged and
@@ -120,7 +121,16 @@ def check_blog(blog: Blog, root: Path, ampcheck: Sequence[str]) -> list[Diagnost
     if not folders:
         return []
     result = subprocess.run(
-        [*ampcheck, "--format", "json", "--no-cache", "--exit-zero", *folders],
+        [
+            *ampcheck,
+            "--format",
+            "json",
+            "--no-cache",
+            "--exit-zero",
+            "--rule-timeout",
+            "0",
+            *folders,
+        ],
         cwd=root,
         capture_output=True,
         text=True,
@@ -134,6 +144,17 @@ def check_blog(blog: Blog, root: Path, ampcheck: Sequence[str]) -> list[Diagnost
         Diagnostic(blog.name, item["path"], int(item["line"]), item["code"], item["message"])
         for item in json.loads(result.stdout)
     ]
+
+
+def source_line(path: Path, line: int, width: int = 160) -> str:
+    """The line of the file, tabs as spaces, cut to width (for judging)."""
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    text = text.replace("\t", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass
@@ -303,14 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         help="print the table as Markdown (found, judged, precision)",
     )
     parser.add_argument(
+        "--context",
+        action="store_true",
+        help="with --unjudged: add the diagnostic's source line as a last column",
+    )
+    parser.add_argument(
         "--by-blog", action="store_true", help="also print the counts per blog (all codes)"
     )
     parser.add_argument(
         "--save", type=Path, default=None, help="also write the diagnostics as JSON to this file"
     )
     args = parser.parse_args(argv)
-    if args.sample is not None and not args.unjudged:
-        parser.error("--sample needs --unjudged")
+    if (args.sample is not None or args.context) and not args.unjudged:
+        parser.error("--sample and --context need --unjudged")
     if args.min is not None and not 0 <= args.min <= 1:
         parser.error("--min is a fraction between 0 and 1")
     ampcheck = args.ampcheck.split() if args.ampcheck else default_ampcheck()
@@ -334,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.unjudged:
         for d in sample_unjudged(diagnostics, judgements, args.sample):
-            print(f"{d.blog}\t{d.path}\t{d.line}\t{d.code}\t{d.message}")
+            row = f"{d.blog}\t{d.path}\t{d.line}\t{d.code}\t{d.message}"
+            if args.context:
+                row += "\t" + source_line(args.root / d.blog / d.path, d.line)
+            print(row)
         return 0
     names = {blog.name for blog in blogs}
     seen = {d.key for d in diagnostics}
