@@ -22,7 +22,7 @@ SEED = SHARED / "seed" / "000_0363d0acfd02ef92.txt"
 DEFAULT_SITE = {
     "_config.yml": "timezone: UTC\n",
     "_layouts/default.html": "{{ content }}\n",
-    "_layouts/post.html": "---\nlayout: default\n---\n{{ content }}\n",
+    "_layouts/post.html": "---\nlayout: default\n---\n<h1>{{ page.title }}</h1>\n{{ content }}\n",
     "_layouts/page.html": "---\nlayout: default\n---\n{{ content }}\n",
 }
 

@@ -959,3 +959,84 @@ def _amp_elements(post: Post) -> list[Element]:
 
 def is_amp_name(name: str) -> bool:
     return name.startswith("amp-")
+
+
+# -- the title the layouts print -------------------------------------------------
+
+_TITLE_HEADING_RE = re.compile(
+    r"<h(?P<level>[1-6])\b[^>]*>(?:(?!</h[1-6]).){0,400}?\{\{-?\s*page\.(?P<key>[\w-]+)",
+    re.IGNORECASE | re.DOTALL,
+)
+_INCLUDE_RE = re.compile(
+    r"\{%-?\s*include(?P<relative>_relative)?\s+(?P<include>[^\s%}]+)[^%]*?-?%\}", re.DOTALL
+)
+#: how the title is printed could not be told (no site, a layout or include not read)
+UNKNOWN = -1
+
+
+def title_level(post: Post, key: str) -> int:
+    """The level of the heading element the post's layouts print ``page.<key>`` in
+    (``<h1>{{ page.title }}</h1>``: 1), 0 when every layout and include of the chain
+    was read and none prints it in a heading, :data:`UNKNOWN` when that cannot be told."""
+    site = post.site
+    if site is None or not key:
+        return UNKNOWN
+    layout, _why = _post_layout(post, site)
+    if layout is None:
+        # rendered without a layout (or through one a plugin gives): not told apart
+        return UNKNOWN
+    cache_key = ("title", layout, key)
+    cached = site.amp_cache.get(cache_key)
+    if cached is None:
+        text, complete = _chain_text(site, layout)
+        levels = [
+            int(m.group("level")) for m in _TITLE_HEADING_RE.finditer(text) if m.group("key") == key
+        ]
+        cached = site.amp_cache[cache_key] = min(levels) if levels else (0 if complete else UNKNOWN)
+    return int(cached)
+
+
+def _chain_text(site: Site, layout: str) -> tuple[str, bool]:
+    """The text of a layout chain with its static includes in place, and whether all
+    of it could be read."""
+    parts: list[str] = []
+    names: list[str] = []
+    current: str | None = layout
+    complete = True
+    while current is not None and current not in names and len(names) < MAX_CHAIN:
+        names.append(current)
+        path = site.layout_file(current)
+        if path is None:
+            return "".join(parts), False
+        body, current = _split_front_matter(_read(path))
+        text, whole = _with_includes(site, _HIDDEN_RE.sub(" ", body), 0, set())
+        parts.append(text)
+        complete = complete and whole
+    return "\n".join(parts), complete
+
+
+def _with_includes(site: Site, text: str, depth: int, seen: set[str]) -> tuple[str, bool]:
+    complete = True
+    out: list[str] = []
+    pos = 0
+    for m in _INCLUDE_RE.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        include = m.group("include")
+        if "{" in include or m.group("relative"):
+            complete = False
+            continue
+        name = include.strip("'\"")
+        if depth >= MAX_INCLUDE_DEPTH or name in seen:
+            continue
+        path = site.includes_dir / name
+        if not path.is_file():
+            complete = False
+            continue
+        inner, whole = _with_includes(
+            site, _HIDDEN_RE.sub(" ", _read(path)), depth + 1, seen | {name}
+        )
+        out.append(inner)
+        complete = complete and whole
+    out.append(text[pos:])
+    return "".join(out), complete

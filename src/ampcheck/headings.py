@@ -387,3 +387,19 @@ def has_title(post: Post, key: str) -> bool:
     if post.site is not None and post.file is not None:
         return key in post.site.defaults_for(post.file)
     return False
+
+
+def title_level(post: Post, key: str) -> int:
+    """The level of the heading the layout prints the post's title as (0: none).
+
+    The layouts the post renders through are read (see
+    :func:`ampcheck.amp.title_level`): ``<h2>{{ page.title }}</h2>`` makes it 2, a
+    layout chain that prints the title in no heading makes it 0. When the layouts
+    cannot be read (no site, a theme gem's layout), a post with a title (see
+    :func:`has_title`) is taken to show it as ``<h1>``, as markdownlint does."""
+    from ampcheck import amp
+
+    if not has_title(post, key):
+        return 0
+    level = amp.title_level(post, key)
+    return 1 if level == amp.UNKNOWN else level

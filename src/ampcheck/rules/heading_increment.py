@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ampcheck.headings import Heading, HeadingKind, has_title, headings
+from ampcheck.headings import Heading, HeadingKind, headings, title_level
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -26,17 +26,19 @@ class HeadingIncrement(Rule):
     Options = Options
 
     def check(self, post: Post) -> Iterator[Violation]:
-        # markdownlint MD001: the title counts as the h1 before the first heading;
-        # without one the first heading may have any level.
+        # markdownlint MD001: the title counts as the heading before the first one (at
+        # the level the layout prints it, h1 when the layout cannot be read); without
+        # one the first heading may have any level.
         key = self.options.front_matter_title
         before: Heading | None = None
-        previous = 1 if has_title(post, key) else 0
+        previous = title_level(post, key)
         for heading in headings(post):
             if previous and heading.level > previous + 1:
                 after = (
                     f"the level-{previous} heading on line {before.line}"
                     if before is not None
-                    else f"the front-matter '{key}', the page's level-1 heading"
+                    else f"the front-matter '{key}', which the layout shows as a "
+                    f"level-{previous} heading"
                 )
                 yield Violation(
                     heading.start,

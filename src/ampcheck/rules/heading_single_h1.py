@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ampcheck.headings import has_title, headings, nothing_before
+from ampcheck.headings import headings, nothing_before, title_level
 from ampcheck.model import Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -29,7 +29,7 @@ class HeadingSingleH1(Rule):
         h1s = [h for h in headings(post) if h.level == 1]
         if not h1s:
             return
-        if has_title(post, key):
+        if title_level(post, key) == 1:
             for heading in h1s:
                 yield Violation(
                     heading.start,
