@@ -20,7 +20,8 @@ DSTOTD = SHARED / "corpora" / "dstotd" / "_posts"
 SEED = SHARED / "seed" / "000_0363d0acfd02ef92.txt"
 
 DEFAULT_SITE = {
-    "_config.yml": "timezone: UTC\n",
+    # posts render through "post", which prints the title as <h1>, as most blogs' do
+    "_config.yml": "timezone: UTC\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\n",
     "_layouts/default.html": "{{ content }}\n",
     "_layouts/post.html": "---\nlayout: default\n---\n<h1>{{ page.title }}</h1>\n{{ content }}\n",
     "_layouts/page.html": "---\nlayout: default\n---\n{{ content }}\n",

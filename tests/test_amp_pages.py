@@ -97,7 +97,7 @@ def test_plain_blog_with_twitter_embeds_is_not_judged_as_amp(site: Site) -> None
 
 def test_post_without_a_layout_is_not_an_amp_page(site: Site) -> None:
     # Jekyll 4 places a post that names no layout in none, even with a "post" layout
-    _amp_site(site, _post(EMBEDS))
+    _amp_site(site, _post(EMBEDS), **{"_config.yml": "timezone: UTC\n"})
     assert _codes(invoke("--format", "json", POST)) == []
     reason = _decisions(POST)[POST]["reason"]
     assert reason == "no layout: the post names none, and Jekyll renders it without one"

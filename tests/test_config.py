@@ -66,3 +66,19 @@ def test_configuration_that_is_not_utf8_is_an_error_naming_the_file(site: Site, 
         f"ampcheck: error: {root / '.ampcheck.toml'}: not UTF-8: byte 0xE9 at byte offset 21 "
         "cannot be decoded\n"
     )
+
+
+def test_a_site_without_config_yml_is_read_with_jekylls_defaults(site: Site, cli: Cli) -> None:
+    # Jekyll builds a folder with _posts and _layouts and no _config.yml; its layouts
+    # here print no title, so the post's own level-1 heading is the page's only one
+    site(
+        {
+            "_layouts/post.html": "<html><body>{{ content }}</body></html>\n",
+            "_posts/2009-05-19-parable.md": "---\nlayout: post\ntitle: The Parable\n---\n\n"
+            "{{ page.title }}\n================\n\n## The story\n",
+        },
+        default=False,
+    )
+    result = cli("--format", "json", "--select", "HD", "_posts")
+    assert result.code == 0 and result.json == []
+    assert SiteFinder().site_for(Path("_posts/2009-05-19-parable.md")) is not None

@@ -983,8 +983,7 @@ def title_level(post: Post, key: str) -> int:
         return UNKNOWN
     layout, _why = _post_layout(post, site)
     if layout is None:
-        # rendered without a layout (or through one a plugin gives): not told apart
-        return UNKNOWN
+        return 0  # rendered without a layout: nothing prints the title
     cache_key = ("title", layout, key)
     cached = site.amp_cache.get(cache_key)
     if cached is None:

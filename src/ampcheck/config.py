@@ -438,6 +438,10 @@ class SiteFinder:
             if (candidate / "_config.yml").is_file():
                 found = load_site(candidate)
                 break
+            if (candidate / "_posts").is_dir() and (candidate / "_layouts").is_dir():
+                # Jekyll builds a site without _config.yml, with its defaults
+                found = Site(candidate, {})
+                break
         for visited in trail:
             self._by_folder[visited] = found
         return found

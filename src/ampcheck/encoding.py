@@ -649,3 +649,17 @@ def undecodable_runs(text: str) -> Iterator[tuple[int, int, bytes]]:
 
 
 _SURROGATE_RUN_RE = re.compile("[\udc80-\udcff][\udc80-\udcff]*")  # see _codec
+
+
+# Words of a post about character encodings, which shows damaged text on purpose.
+_ABOUT_ENCODINGS_RE = re.compile(
+    r"U\+FFFD|replacement char|mojibake|\bcharset\b|\bencod(?:ing|ed|e)\b|\butf-?8|"
+    r"乱码|文字化け|编码|符号化",
+    re.IGNORECASE,
+)
+
+
+def about_encodings(text: str) -> bool:
+    """The text speaks of character encodings (UTF-8, a charset, mojibake, U+FFFD, 乱码):
+    damaged text in it may be an example."""
+    return _ABOUT_ENCODINGS_RE.search(text) is not None

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ampcheck.encoding import about_encodings
 from ampcheck.model import Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
 
 _RUN_RE = re.compile("\ufffd\ufffd*")  # faster to search for than "\ufffd+"
-# A post about character encodings shows the character on purpose.
-_ABOUT_ENCODINGS_RE = re.compile(
-    r"U\+FFFD|replacement char|mojibake|\bcharset\b|\bencod(?:ing|ed|e)\b|\butf-?8|"
-    r"乱码|文字化け|编码|符号化",
-    re.IGNORECASE,
-)
 
 
 class ReplacementCharacter(Rule):
@@ -24,7 +19,7 @@ class ReplacementCharacter(Rule):
     summary = "A U+FFFD replacement character: the original text is lost"
 
     def check(self, post: Post) -> Iterator[Violation]:
-        if "\ufffd" not in post.text or _ABOUT_ENCODINGS_RE.search(post.text):
+        if "\ufffd" not in post.text or about_encodings(post.text):
             return
         for m in _RUN_RE.finditer(post.text):
             n = m.end() - m.start()
