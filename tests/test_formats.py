@@ -23,7 +23,7 @@ B = "_posts/2020-01-03-b.md"
 C = "_posts/2020-01-04-c.md"
 DUPLICATE = "---\ntitle: Old\ntitle: Day 1\nlayout: post\n---\nText\n"
 GOOD = "---\ntitle: Day 1\nlayout: post\n---\nText\n"
-WARNING = "---\ntitle: Day 1\nlayout: post\n---\n## **\n"  # HD003, a warning
+WARNING = "---\ntitle: Day 1\nlayout: post\n---\n## <span></span>\n"  # HD003, a warning
 
 
 def _blog(site: Site) -> Path:
@@ -136,7 +136,7 @@ def test_github_annotations(site: Site, cli: Cli) -> None:
         "value is ignored",
         f"::error file={B},line=1,col=1,endLine=1,endColumn=5,title=FM001 front-matter-missing"
         "::FM001 no front matter: the file must start with a '---' line",
-        "::warning file=_posts/2020-01-05-d.md,line=5,col=1,endLine=5,endColumn=6,"
+        "::warning file=_posts/2020-01-05-d.md,line=5,col=1,endLine=5,endColumn=17,"
         "title=HD003 heading-empty::HD003 the level-2 heading has no text",
     ]
 

@@ -249,7 +249,7 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
         content_end=content_end,
         plain=plain,
         kramdown_id=kramdown_id,
-        empty=_empty(content, children),
+        empty=_empty(content, children, kramdown=True),
         top_level=block.depth == 0,
     )
 
@@ -294,14 +294,17 @@ def _without_kramdown_suffix(text: str) -> tuple[str, str | None]:
     return text[: m.start()].rstrip(), ident
 
 
-def _empty(content: str, children: Sequence[Token]) -> bool:
-    """A heading shows no text: nothing but blanks and emphasis markers once inline
-    HTML and a kramdown attribute list are gone. Images, escapes, entities and code
-    spans count as something shown."""
+def _empty(content: str, children: Sequence[Token], kramdown: bool = False) -> bool:
+    """A heading shows no text: nothing but blanks once inline HTML is gone, and, as
+    CommonMark reads it, emphasis markers and a kramdown attribute list. (kramdown
+    prints markers that open no emphasis, and an attribute list alone, as text.)
+    Images, escapes, entities and code spans count as something shown."""
     if any(c.type == "image" for c in children):
         return False
     if any(c.type == "html_inline" and _VISIBLE_TAG_RE.match(c.content) for c in children):
         return False
+    if kramdown:
+        return not _without_html(content, children).strip()
     source, _ = _without_kramdown_suffix(_without_html(content, children))
     if any(ch in source for ch in "\\&`"):
         return False
