@@ -29,7 +29,7 @@ class PostDateUtcShift(Rule):
         # a _config.yml found, what the site sets is not known
         if post.site is None or post.site.timezone is not None:
             return
-        if not in_posts_folder(post_path(post)):
+        if not in_posts_folder(post_path(post)) or not _dated_url(post):
             return
         value = fm.data["date"]
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -56,3 +56,34 @@ class PostDateUtcShift(Rule):
             f"CI), the post is published under {in_utc.isoformat()}; set 'timezone:' in "
             "_config.yml, or write the date in the time zone the site is built in",
         )
+
+
+# Jekyll's built-in permalink styles; all but "none" put the date in the URL
+_STYLES_WITH_DATE = frozenset({"date", "pretty", "ordinal", "weekdate"})
+_DATE_PLACEHOLDERS = (
+    ":year", ":short_year", ":month", ":i_month", ":short_month", ":long_month",
+    ":day", ":i_day", ":y_day", ":week", ":w_year", ":w_day", ":short_day", ":long_day",
+)  # fmt: skip
+
+
+def _dated_url(post: Post) -> bool:
+    """Whether the post's URL holds its date: the permalink of its front matter, of the
+    site's front-matter defaults, of the posts collection or of the site (Jekyll's
+    default is the "date" style)."""
+    permalink = post.meta.get("permalink")
+    site = post.site
+    if permalink is None and site is not None:
+        if post.file is not None:
+            permalink = site.defaults_for(post.file).get("permalink")
+        if permalink is None:
+            collections = site.config.get("collections")
+            posts = collections.get("posts") if isinstance(collections, dict) else None
+            if isinstance(posts, dict):
+                permalink = posts.get("permalink")
+        if permalink is None:
+            permalink = site.config.get("permalink", "date")
+    if not isinstance(permalink, str):
+        return True  # not a permalink Jekyll reads: say what the default does
+    if permalink in _STYLES_WITH_DATE:
+        return True
+    return any(placeholder in permalink for placeholder in _DATE_PLACEHOLDERS)
