@@ -653,7 +653,7 @@ _SURROGATE_RUN_RE = re.compile("[\udc80-\udcff][\udc80-\udcff]*")  # see _codec
 
 # Words of a post about character encodings, which shows damaged text on purpose.
 _ABOUT_ENCODINGS_RE = re.compile(
-    r"U\+FFFD|replacement char|mojibake|\bcharset\b|\bencod(?:ing|ed|e)\b|\butf-?8|"
+    r"U\+FFFD|replacement char|mojibake|\bcharset\b|\bencod(?:ing|ed|e)\b|\butf-?8|\bunicode\b|"
     r"乱码|文字化け|编码|符号化",
     re.IGNORECASE,
 )
