@@ -14,6 +14,7 @@ from ampcheck.rule import Rule
 _INDENTED_RE = re.compile(r"( {1,3})(#{1,6})[ \t]+\S")
 _NO_BLANK_RE = re.compile(r"(#{2,6})(?=[^#\s])")
 _AFTER_TEXT_RE = re.compile(r"#{1,6}[ \t]+\S")
+_FENCE_LINE_RE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.MULTILINE)
 
 
 class HeadingNotRendered(Rule):
@@ -35,24 +36,33 @@ class HeadingNotRendered(Rule):
             if block.type != "p" or block.depth != 0 or "#" not in text[block.start : block.end]:
                 continue
             line, last = post.position(block.start)[0], post.position(block.end - 1)[0]
+            while last > line and not text[post.line_offset(last) : block.end].strip():
+                last -= 1  # the paragraph's last line with text
+            if _FENCE_LINE_RE.search(text, block.start, block.end):
+                continue  # a fence kramdown did not take: its "#" lines are code
             for number in range(line, last + 1):
                 start, end = post.line_offset(number), post.line_end(number)
                 if start >= block.end or any(a <= start < b for a, b in raw):
                     continue
-                found = _check_line(text, start, end, number == line, block.end, options)
+                found = _check_line(text, start, end, number - line, last - line + 1, options)
                 if found is not None:
                     yield found
 
 
 def _check_line(
-    text: str, start: int, end: int, first: bool, block_end: int, options: object
+    text: str, start: int, end: int, index: int, count: int, options: object
 ) -> Violation | None:
+    """The line ``index`` (from 0) of a paragraph of ``count`` lines. A "#" line among
+    other lines of text may be code whose fence is missing (a comment in it): only a
+    line that is a paragraph of its own, or (kramdown input) one line of text and the
+    heading after it, is taken for a heading."""
+    alone = count == 1
     gfm = getattr(options, "gfm", True)
     ends_paragraph = gfm and getattr(options, "paragraph_end", True)
     m = _INDENTED_RE.match(text, start, end)
     if m is not None:
-        if not (first or ends_paragraph):
-            return None  # kramdown input: no header after text even in column 1
+        if not alone:
+            return None
         hashes = m.group(2)
         return Violation(
             m.start(2),
@@ -62,7 +72,7 @@ def _check_line(
             "in column 1, so Jekyll prints the line as text",
             Fix.safe("start the heading in column 1", Edit.deletion(m.start(1), m.end(1))),
         )
-    if gfm and first and _single_line(text, end, block_end):
+    if gfm and alone:
         m = _NO_BLANK_RE.match(text, start, end)
         if m is not None:
             hashes = m.group(1)
@@ -73,7 +83,7 @@ def _check_line(
                 f"default) prints '{text[start:end].strip()}' as text",
                 Fix.safe(f"put a blank after '{hashes}'", Edit.insertion(m.end(1), " ")),
             )
-    if not first and not ends_paragraph:
+    if count == 2 and index == 1 and not ends_paragraph:
         m = _AFTER_TEXT_RE.match(text, start, end)
         if m is not None:
             return Violation(
@@ -84,11 +94,6 @@ def _check_line(
                 Fix.safe("put a blank line before the heading", Edit.insertion(start, "\n")),
             )
     return None
-
-
-def _single_line(text: str, end: int, block_end: int) -> bool:
-    """The paragraph ends with this line (only blanks after it)."""
-    return not text[end:block_end].strip()
 
 
 def _liquid_raw(post: Post) -> list[tuple[int, int]]:
