@@ -58,7 +58,7 @@ def _ours(post: Post) -> tuple[str, list[list[object]]]:
     assert doc is not None
     body_start = post.body_start
     text = post.text.replace("\r", " ")
-    body = kramdown.liquid_neutral(text, body_start)[body_start:]
+    body = kramdown.liquid_neutral(text, post.liquid_tags)[body_start:]
     starts = [0] + [m.end() for m in re.finditer("\n", body)]
     blocks = [
         [b.type, bisect.bisect_right(starts, b.start - body_start), b.level, b.depth]

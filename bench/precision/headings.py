@@ -70,7 +70,9 @@ def ampcheck_heads(root: Path, relative: str) -> list[Head]:
     from ampcheck.headings import headings
     from ampcheck.post import Post
 
-    inline = MarkdownIt("commonmark")
+    # ampcheck's heading text has the inline HTML kramdown reads as elements taken
+    # out already; what is left of "<...>" is text kramdown prints (<Map>, </br>)
+    inline = MarkdownIt("commonmark", {"html": False})
     post = Post(relative, (root / relative).read_bytes())
     found = headings(post)
     env: dict[str, object] = {}

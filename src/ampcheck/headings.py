@@ -72,7 +72,9 @@ _CLOSING_RE = re.compile(r"[ \t]+(#+)[ \t]*$")
 _UNDERLINE_RE = re.compile(r"(=+|-+)[ \t]*$")
 # kramdown: a header ID at the end of a header (``{#id}``) or an inline attribute list
 # (``{: #id .class key="v"}``), see kramdown's syntax, "Specifying a Header ID".
-KRAMDOWN_SUFFIX_RE = re.compile(r"[ \t]*\{(?:#(?P<id>[A-Za-z][\w-]*)|:(?P<ial>[^}]*))\}[ \t]*$")
+KRAMDOWN_SUFFIX_RE = re.compile(
+    r"[ \t]*\{(?:#(?P<id>[A-Za-z_:][\w.:-]*)|:(?P<ial>[^}]*))\}[ \t]*$"
+)  # an id starts with an XML name's first character (kramdown's HEADER_ID)
 _IAL_ID_RE = re.compile(r"(?:^|\s)#([A-Za-z][\w-]*)")
 # kramdown extensions whose content is not Markdown output.
 _KRAMDOWN_OPAQUE_RE = re.compile(
@@ -232,7 +234,7 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
     if closing_start < 0:
         closing_start = closing_end = content_end
     content = text_[at:content_end]
-    children = parse_inline(content)
+    children = _kramdown_inline(parse_inline(content))
     text = _text(content, children)
     plain, kramdown_id = _without_kramdown_suffix(text)
     return Heading(
@@ -262,6 +264,29 @@ def _opening(line: str, level: int) -> tuple[int, int]:
             return m.span()
     anywhere = _OPENING_RE.search(line)
     return anywhere.span() if anywhere else (0, 0)
+
+
+_TAG_NAME_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
+
+
+def _kramdown_inline(children: list[Token]) -> list[Token]:
+    """Inline tokens as kramdown reads them: a block-level tag (``<Map>``, ``<div>``)
+    and an end tag that closes nothing (``</br>``) are text, not HTML."""
+    from ampcheck.kramdown import BLOCK_ELEMENTS
+
+    opened: set[str] = set()
+    kept: list[Token] = []
+    for child in children:
+        if child.type == "html_inline":
+            m = _TAG_NAME_RE.match(child.content)
+            if m is not None:
+                closing, name = m.group(1), m.group(2).lower()
+                if name in BLOCK_ELEMENTS or (closing and name not in opened):
+                    continue  # printed as text: leave it in the heading's text
+                if not closing:
+                    opened.add(name)
+        kept.append(child)
+    return kept
 
 
 def _without_html(content: str, children: Sequence[Token]) -> str:

@@ -27,8 +27,8 @@ post's own text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, Protocol
 
 _WS = " \t\n\r\f\v"
 _S = r"[^ \t\n\r\f\v]"
@@ -899,7 +899,9 @@ class _Parser:
         end, items = self._consume_items(src, pos, kind)
         self.blocks[index] = self.blocks[index]._replace(end=src.to_origin(end))
         self._items(items, "li", depth + 1)
-        st.last = kind
+        # kramdown moves the blank lines that end the last item after the list: the
+        # next block then stands after a block boundary
+        st.last = "blank" if _ends_blank(src.text, pos, end) else kind
         st.ial = False
         return end
 
@@ -919,7 +921,7 @@ class _Parser:
                     break
         blocks.append(Block("dl", start, src.to_origin(end), depth))
         self._items(items, "dd", depth + 1)
-        st.last = "dl"
+        st.last = "blank" if _ends_blank(src.text, pos, end) else "dl"
         st.ial = False
         return end
 
@@ -1049,6 +1051,16 @@ class _Parser:
 
 
 _SPACES_RE = re.compile(" *")
+
+
+def _ends_blank(text: str, start: int, end: int) -> bool:
+    """The text from ``start`` to ``end`` ends with a blank line."""
+    if end <= start or text[end - 1] != "\n":
+        return False
+    previous = text.rfind("\n", start, end - 1)
+    return not text[previous + 1 : end - 1].strip(" \t\r\f\v") and previous + 1 > start
+
+
 _CODE_SPAN_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _PIPE_CHECK_RE = re.compile(r"(?:\||.*?[^\\\n]\|)")
 
@@ -1168,7 +1180,6 @@ def _sub(src: _Source, start: int, lines: list[tuple[str, int]]) -> _Source:
 # -- Liquid, which Jekyll renders first ------------------------------------------
 
 _LEAD_RE = re.compile(r"[ \t]*")
-_LIQUID_TAG_RE = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
 # Liquid tags that print nothing (their line keeps only its blanks and line break)
 _SILENT_TAGS = frozenset(
     [
@@ -1203,52 +1214,58 @@ _SILENT_TAGS = frozenset(
 )
 
 
-def liquid_neutral(text: str, start: int) -> str:
-    """``text`` with the Liquid from ``start`` on replaced as Jekyll's rendering would
-    leave the block structure, keeping every offset and line break: tags that print
-    nothing become blanks, ``{% comment %}`` blocks become blank lines, a
-    ``{% highlight %}`` block becomes a ``<pre>`` HTML block, and ``{% raw %}``
-    content stays as it is."""
-    if "{%" not in text:
+class LiquidTag(Protocol):
+    """A Liquid tag or output as :attr:`ampcheck.post.Post.liquid_tags` gives them:
+    in order, none inside ``raw``, ``comment`` or ``highlight`` but their end tags."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def is_output(self) -> bool: ...
+
+
+def liquid_neutral(text: str, tags: Sequence[LiquidTag]) -> str:
+    """``text`` with its Liquid ``tags`` replaced as Jekyll's rendering would leave the
+    block structure, keeping every offset and line break: tags that print nothing
+    become blanks, ``{% comment %}`` blocks become blank lines, a ``{% highlight %}``
+    block becomes a ``<pre>`` HTML block, and ``{% raw %}`` content and ``{{ }}``
+    output stay as they are."""
+    if not tags:
         return text
     parts: list[str] = []
     blanked: list[tuple[int, int]] = []
-    pos = start
     out_from = 0
-    raw = False
-    for m in _LIQUID_TAG_RE.finditer(text, start):
-        if m.start() < pos:
+    i = 0
+    n = len(tags)
+    while i < n:
+        tag = tags[i]
+        i += 1
+        name = tag.name
+        if tag.is_output or name is None or tag.start < out_from:
             continue
-        name = m.group(1)
-        if raw:
-            if name != "endraw":
-                continue
-            raw = False
-        if name == "raw":
-            raw = True
         if name in ("comment", "highlight"):
-            closer = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}").search(text, m.end())
-            end = close_end = closer.end() if closer else len(text)
-            parts.append(text[out_from : m.start()])
-            region = text[m.start() : end]
+            # the tag list holds nothing inside the block but its end tag
+            closer = tags[i] if i < n and tags[i].name == "end" + name else None
+            if closer is not None:
+                i += 1
+            end = closer.end if closer is not None else len(text)
+            parts.append(text[out_from : tag.start])
+            region = _blank(text[tag.start : end])
             if name == "highlight":
-                inner = _blank(region)
-                opener, closer_text = "<pre>", "</pre>"
-                close_at = closer.start() - m.start() if closer else len(region)
-                if len(region) >= len(opener) and close_at + len(closer_text) <= len(region):
-                    inner = opener + inner[len(opener) :]
-                    inner = inner[:close_at] + closer_text + inner[close_at + len(closer_text) :]
-                parts.append(inner)
-            else:
-                parts.append(_blank(region))
-            out_from = pos = close_end
-            continue
-        if name in _SILENT_TAGS:
-            parts.append(text[out_from : m.start()])
-            parts.append(_blank(m.group(0)))
-            blanked.append((m.start(), m.end()))
-            out_from = m.end()
-        pos = m.end()
+                close_at = closer.start - tag.start if closer is not None else len(region)
+                if len(region) >= 5 and close_at + 6 <= len(region):
+                    region = "<pre>" + region[5:close_at] + "</pre>" + region[close_at + 6 :]
+            parts.append(region)
+            out_from = end
+        elif name in _SILENT_TAGS:
+            parts.append(text[out_from : tag.start])
+            parts.append(_blank(text[tag.start : tag.end]))
+            blanked.append((tag.start, tag.end))
+            out_from = tag.end
     parts.append(text[out_from:])
     result = "".join(parts)
     return _unindent(result, blanked) if blanked else result

@@ -449,7 +449,7 @@ class Post:
             # only: a blank in place of each CR keeps lines and offsets
             text = text.replace("\r", " ")
         start = self.body_start
-        text = kramdown.liquid_neutral(text, start)
+        text = kramdown.liquid_neutral(text, self.liquid_tags)
         config = self.site.config if self.site is not None else {}
         return kramdown.parse(text[start:], kramdown.site_options(config), base=start)
 
