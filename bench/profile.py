@@ -2,8 +2,9 @@
 
 Checks every post of the corpus (see bench/run.py) in one process, stage by stage as
 the rules would trigger them, and prints the time of each: reading the files, the
-front matter, markdown-it's block parse, the HTML scan, attribute parsing, then every
-rule (a rule's time includes what it is first to compute, such as headings or embeds).
+front matter, the block parse (kramdown's, as Jekyll's default converter reads the
+post), the HTML scan, attribute parsing, then every rule (a rule's time includes what
+it is first to compute, such as headings or embeds).
 The last row is a plain ``lint`` of every post, which includes the engine's own work
 (time limits, suppressions, diagnostics).
 
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         post = Post(str(path), data, sites.site_for(path), path)
         _ = post.front_matter
         t = stage("text and front matter (PyYAML)", t)
-        _ = post.tokens
-        t = stage("block parse (markdown-it)", t)
+        _ = post.tokens if post.kramdown is None else None
+        t = stage("block parse (kramdown, or markdown-it for CommonMark sites)", t)
         _ = post.html
         t = stage("HTML scan", t)
         for el in post.html.elements:

@@ -141,7 +141,7 @@ def test_case(code: str, case: dict[str, Any], site: Callable[..., Path]) -> Non
 
 # -- the rule book is complete ------------------------------------------------
 
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+SECTIONS = ("What it does", "Why is this bad?", "Default", "Example", "Use instead")
 
 
 def _doc(code: str) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 _WS = " \t\n\r\f\v"
@@ -314,15 +315,24 @@ LIST_START_RE = _at(_LIST_START, _M)
 DL_START_RE = _at(_DL_START, _M)
 SETEXT_RE = _at(f"^{_OPT_SPACE}(?P<contents>[^ \t].*)\n(?P<level>[-=])[-=]*[ \t\r\f\v]*\n", _M)
 HTML_BLOCK_START_RE = _at(f"^{_OPT_SPACE}<({_NAME}|!--|/)", _M)
-HTML_COMMENT_RE = re.compile(r"<!--(.*?)-->", re.DOTALL)
-HTML_INSTRUCTION_RE = re.compile(r"<\?(.*?)\?>", re.DOTALL)
 HTML_TAG_RE = re.compile(
     r"<(" + _NAME + r")[ \t\n\r\f\v]*((?:[ \t\n\r\f\v]+" + _NAME
     + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(\"|').*?\3))?)*)[ \t\n\r\f\v]*(/)?>",
     re.DOTALL,
 )  # fmt: skip
 HTML_TAG_CLOSE_RE = re.compile(r"</(" + _NAME + r")[ \t\n\r\f\v]*>", re.DOTALL)
-HTML_RAW_START_RE = re.compile(r"<(?:" + _NAME + r"|/|!--|\?)")
+# what kramdown's raw HTML parser stops at, in the order it tries them: a comment or
+# processing instruction opener, an end tag, a start tag (HTML_TAG_RE's grammar)
+_RAW_TAG_RE = re.compile(
+    r"<(?:(?P<comment>!--)|(?P<pi>\?)|/(?P<cname>" + _NAME + r")[ \t\n\r\f\v]*>(?P<close>)"
+    r"|(?P<name>" + _NAME + r")[ \t\n\r\f\v]*(?:[ \t\n\r\f\v]+" + _NAME
+    + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(?P<q>\"|').*?(?P=q)))?)*"
+    r"[ \t\n\r\f\v]*(?P<slash>/)?>(?P<start>))",
+    re.DOTALL,
+)  # fmt: skip
+_RAW_NAME = _RAW_TAG_RE.groupindex["name"]
+_RAW_SLASH = _RAW_TAG_RE.groupindex["slash"]
+_RAW_CNAME = _RAW_TAG_RE.groupindex["cname"]
 HTML_ATTR_RE = re.compile(
     r"[ \t\n\r\f\v]*(" + _NAME + r")(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:(\w+)|(\"|')(.*?)\3))?",
     re.DOTALL,
@@ -976,7 +986,7 @@ class _Parser:
         self._add(src, "html_element", pos, m.end(), depth, info=name, markup=model)
         end = m.end()
         if name in ("script", "style"):
-            close = re.compile(r"</" + re.escape(name) + r"[ \t\n\r\f\v]*>", re.I).search(text, end)
+            close = _end_tag_re(name).search(text, end)
             end = close.end() if close else len(text)
         elif not closed:
             if model == "block" and depth < MAX_DEPTH:
@@ -985,9 +995,7 @@ class _Parser:
                     end = ws.end()
                 end = self.parse_blocks(src, end, name, depth + 1)
             elif model == "span":
-                close = re.compile(r"</" + re.escape(name) + r"[ \t\n\r\f\v]*>", re.I).search(
-                    text, end
-                )
+                close = _end_tag_re(name).search(text, end)
                 self._text(src, end, close.start() if close else len(text))
                 end = close.end() if close else len(text)
             else:
@@ -1000,53 +1008,52 @@ class _Parser:
         st.ial = False
         return end
 
-    @staticmethod
-    def _raw_html(text: str, pos: int, name: str) -> int:
+    def _raw_html(self, text: str, pos: int, name: str) -> int:
         """Where an element whose content is raw HTML ends: its matching end tag,
         nested elements (except void ones) closed by theirs; an end tag that does not
         close the innermost open element is text, so an element left open takes in
-        the rest of the text."""
+        the rest of the text. One search a tag; a comment or processing instruction
+        left open is text, found in linear time."""
         stack = [name]
+        top = name
         n = len(text)
-        search = HTML_RAW_START_RE.search
+        search = _RAW_TAG_RE.search
+        known = _KNOWN_HTML
+        void = _VOID
         while pos < n:
             m = search(text, pos)
             if m is None:
                 return n
-            lt = m.start()
-            if text.startswith("<!--", lt):
-                c = HTML_COMMENT_RE.match(text, lt)
-                if c:
-                    pos = c.end()
-                    continue
-            elif text.startswith("<?", lt):
-                c = HTML_INSTRUCTION_RE.match(text, lt)
-                if c:
-                    pos = c.end()
-                    continue
-            elif text.startswith("</", lt):
-                c = HTML_TAG_CLOSE_RE.match(text, lt)
-                if c:
-                    pos = c.end()
-                    if _html_name(c.group(1)) == stack[-1]:
-                        stack.pop()
-                        if not stack:
-                            return pos
-                    continue
+            kind = m.lastgroup
+            if kind == "start":
+                pos = m.end()
+                raw, slash = m.group(_RAW_NAME, _RAW_SLASH)
+                tag = raw.lower()
+                if tag not in known:
+                    tag = raw
+                if tag == "script" or tag == "style":
+                    close_m = _end_tag_re(tag).search(text, pos)
+                    pos = close_m.end() if close_m else n
+                elif not slash and tag not in void:
+                    stack.append(tag)
+                    top = tag
+            elif kind == "close":
+                pos = m.end()
+                raw = m.group(_RAW_CNAME)
+                tag = raw.lower()
+                if (tag if tag in known else raw) == top:
+                    stack.pop()
+                    if not stack:
+                        return pos
+                    top = stack[-1]
             else:
-                c = HTML_TAG_RE.match(text, lt)
-                if c:
-                    pos = c.end()
-                    tag = _html_name(c.group(1))
-                    if tag in ("script", "style"):
-                        close = re.compile(
-                            r"</" + re.escape(tag) + r"[ \t\n\r\f\v]*>", re.I
-                        ).search(text, pos)
-                        pos = close.end() if close else n
-                    elif not c.group(4) and tag not in _VOID:
-                        stack.append(tag)
-                    continue
-            pos = lt + 1
+                lt = m.start()
+                if kind == "comment":
+                    close = self._find("-->", text, lt + 4)
+                    pos = close + 3 if close != -1 else lt + 1
+                else:
+                    close = self._find("?>", text, lt + 2)
+                    pos = close + 2 if close != -1 else lt + 1
         return n
 
 
@@ -1087,6 +1094,11 @@ class _State:
 
 
 BLOCK_BOUNDARY_RE = re.compile(f"{_BLANK_LINE}|{_EOB_MARKER}|{_IAL_BLOCK_START}|{_END}", _M)
+
+
+@lru_cache(maxsize=64)
+def _end_tag_re(name: str) -> re.Pattern[str]:
+    return re.compile(r"</" + re.escape(name) + r"[ \t\n\r\f\v]*>", re.IGNORECASE)
 
 
 def _html_name(raw: str) -> str:

@@ -508,11 +508,6 @@ class Post:
         doc = self.kramdown
         return sorted(doc.span_text) if doc is not None else []
 
-    def in_span_text(self, offset: int) -> bool:
-        spans = self.span_text
-        i = bisect.bisect_right(spans, (offset, len(self.text) + 1)) - 1
-        return i >= 0 and spans[i][0] <= offset < spans[i][1]
-
     def in_code(self, offset: int) -> bool:
         regions = self.code_regions
         i = bisect.bisect_right(regions, (offset, len(self.text) + 1)) - 1
@@ -767,6 +762,8 @@ def _scan_html(post: Post) -> HtmlDocument:
     search = _TAG_RE.search
     add = elements.append
     spans = post.span_text
+    span_i = 0
+    n_spans = len(spans)
     while True:
         m = search(text, pos)
         if m is None:
@@ -779,9 +776,16 @@ def _scan_html(post: Post) -> HtmlDocument:
                 pos = regions[region_i][1]
                 continue
         name, attrs, slash, close = m.group("name", "attrs", "slash", "close")
-        if spans and _literal_in_text(post, text, lt, name or close):
-            pos = lt + 1
-            continue
+        if n_spans:
+            while span_i < n_spans and spans[span_i][1] <= lt:
+                span_i += 1
+            if (
+                span_i < n_spans
+                and spans[span_i][0] <= lt
+                and _literal_in_text(text, lt, name or close)
+            ):
+                pos = lt + 1
+                continue
         if name is not None:
             name = name.lower()
             parent = stack[-1] if stack else None
@@ -820,12 +824,10 @@ def _scan_html(post: Post) -> HtmlDocument:
     return HtmlDocument(roots, elements, comments, stray)
 
 
-def _literal_in_text(post: Post, text: str, lt: int, name: str | None) -> bool:
+def _literal_in_text(text: str, lt: int, name: str | None) -> bool:
     """A ``<`` in kramdown's inline text that prints as itself: escaped with a
     backslash (``\\<amp-youtube>``), or opening a block-level tag (``<iframe>s``
     in a sentence), which kramdown's inline parser leaves as text."""
-    if not post.in_span_text(lt):
-        return False
     backslashes = 0
     at = lt - 1
     while at >= 0 and text[at] == "\\":
