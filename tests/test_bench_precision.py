@@ -360,6 +360,36 @@ def test_the_oracle_reads_a_config_with_a_symbol_and_its_kramdown_settings(tmp_p
     assert result["headers"] == []  # GFM by default: a paragraph
 
 
+@pytest.mark.skipif(
+    _ORACLE_MISSING is not None, reason=f"Jekyll oracle unavailable: {_ORACLE_MISSING}"
+)
+@pytest.mark.slow
+def test_the_page_oracle_builds_the_post_with_the_blogs_layouts_only(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for folder in ("_posts", "_layouts", "_includes", "_plugins"):
+        (site / folder).mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Site\nsass:\n  style: :compressed\n")
+    (site / "_layouts" / "post.html").write_text(
+        "<html><body>{% include header.html %}<h2>{{ page.title }}</h2>{{ content }}</body></html>"
+    )
+    (site / "_includes" / "header.html").write_text("<h1>{{ site.title }}</h1>{% seo %}")
+    marker = tmp_path / "plugin-ran"
+    (site / "_plugins" / "evil.rb").write_text(f"File.write({str(marker)!r}, 'x')\n")
+    (site / "_posts" / "2020-01-01-a.md").write_text(
+        "---\nlayout: post\ntitle: My post\n---\n{% youtube abc %}\n\n### Part\n"
+    )
+    page = render.render_page(site, "_posts/2020-01-01-a.md")
+    assert render.page_headings(page) == [(1, "Site"), (2, "My post"), (3, "Part")]
+    assert not marker.exists()
+    assert sorted(p.name for p in site.iterdir()) == [
+        "_config.yml",
+        "_includes",
+        "_layouts",
+        "_plugins",
+        "_posts",
+    ]
+
+
 def test_judgements_file_is_well_formed() -> None:
     path = PRECISION / "judgements.csv"
     judgements = run.read_judgements(path)
