@@ -174,6 +174,25 @@ def test_a_judgement_with_a_bad_verdict_or_two_verdicts_is_an_error(tmp_path: Pa
         run.read_judgements(wrong)
 
 
+def test_the_estimate_weighs_each_blogs_sample_by_what_was_found_there() -> None:
+    found = [*_diagnostics("HD002", "big", 100), *_diagnostics("HD002", "small", 10)]
+    judged = {}
+    for d in found[:10]:  # 10 of big's 100 judged, all true
+        judged[d.key] = run.Judgement(*d.key, True, "")
+    for d in found[100:102]:  # 2 of small's 10 judged, both false
+        judged[d.key] = run.Judgement(*d.key, False, "")
+    per_code, overall = run.estimate(found, judged)
+    assert per_code["HD002"] == pytest.approx(100 / 110)
+    assert overall == pytest.approx(100 / 110)
+    # the plain precision counts the judged sample only
+    assert run.tally(found, judged)[1].precision == pytest.approx(10 / 12)
+    assert run.estimate(found, {})[1] is None
+    table = run.format_markdown(*run.tally(found, judged), run.estimate(found, judged))
+    assert "| HD002 | 110 | 12 | 83% | 91% |" in table.splitlines()
+    nearly = run.format_markdown({}, run.Tally(found=1000, true=999, false=1), ({}, 0.999))
+    assert nearly.splitlines()[-1] == "| **all** | 1000 | 1000 | 99.9% | 99.9% |"
+
+
 def _diagnostics(code: str, blog: str, count: int) -> list[object]:
     return [run.Diagnostic(blog, f"_posts/p{i}.md", i + 1, code, "m") for i in range(count)]
 
