@@ -174,6 +174,25 @@ def test_a_judgement_with_a_bad_verdict_or_two_verdicts_is_an_error(tmp_path: Pa
         run.read_judgements(wrong)
 
 
+def test_the_estimate_weighs_each_blogs_sample_by_what_was_found_there() -> None:
+    found = [*_diagnostics("HD002", "big", 100), *_diagnostics("HD002", "small", 10)]
+    judged = {}
+    for d in found[:10]:  # 10 of big's 100 judged, all true
+        judged[d.key] = run.Judgement(*d.key, True, "")
+    for d in found[100:102]:  # 2 of small's 10 judged, both false
+        judged[d.key] = run.Judgement(*d.key, False, "")
+    per_code, overall = run.estimate(found, judged)
+    assert per_code["HD002"] == pytest.approx(100 / 110)
+    assert overall == pytest.approx(100 / 110)
+    # the plain precision counts the judged sample only
+    assert run.tally(found, judged)[1].precision == pytest.approx(10 / 12)
+    assert run.estimate(found, {})[1] is None
+    table = run.format_markdown(*run.tally(found, judged), run.estimate(found, judged))
+    assert "| HD002 | 110 | 12 | 83% | 91% |" in table.splitlines()
+    nearly = run.format_markdown({}, run.Tally(found=1000, true=999, false=1), ({}, 0.999))
+    assert nearly.splitlines()[-1] == "| **all** | 1000 | 1000 | 99.9% | 99.9% |"
+
+
 def _diagnostics(code: str, blog: str, count: int) -> list[object]:
     return [run.Diagnostic(blog, f"_posts/p{i}.md", i + 1, code, "m") for i in range(count)]
 
@@ -358,6 +377,36 @@ def test_the_oracle_reads_a_config_with_a_symbol_and_its_kramdown_settings(tmp_p
     (site / "_config.yml").write_text("sass:\n  style: :compressed\n")
     (result,) = render.render(site, ["_posts/2020-01-01-a.md"])
     assert result["headers"] == []  # GFM by default: a paragraph
+
+
+@pytest.mark.skipif(
+    _ORACLE_MISSING is not None, reason=f"Jekyll oracle unavailable: {_ORACLE_MISSING}"
+)
+@pytest.mark.slow
+def test_the_page_oracle_builds_the_post_with_the_blogs_layouts_only(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for folder in ("_posts", "_layouts", "_includes", "_plugins"):
+        (site / folder).mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Site\nsass:\n  style: :compressed\n")
+    (site / "_layouts" / "post.html").write_text(
+        "<html><body>{% include header.html %}<h2>{{ page.title }}</h2>{{ content }}</body></html>"
+    )
+    (site / "_includes" / "header.html").write_text("<h1>{{ site.title }}</h1>{% seo %}")
+    marker = tmp_path / "plugin-ran"
+    (site / "_plugins" / "evil.rb").write_text(f"File.write({str(marker)!r}, 'x')\n")
+    (site / "_posts" / "2020-01-01-a.md").write_text(
+        "---\nlayout: post\ntitle: My post\n---\n{% youtube abc %}\n\n### Part\n"
+    )
+    page = render.render_page(site, "_posts/2020-01-01-a.md")
+    assert render.page_headings(page) == [(1, "Site"), (2, "My post"), (3, "Part")]
+    assert not marker.exists()
+    assert sorted(p.name for p in site.iterdir()) == [
+        "_config.yml",
+        "_includes",
+        "_layouts",
+        "_plugins",
+        "_posts",
+    ]
 
 
 def test_judgements_file_is_well_formed() -> None:

@@ -9,12 +9,20 @@ render as nothing), then the site's kramdown settings from _config.yml
 
     python bench/precision/render.py /work/blogs/houbb _posts/2016-09-25-x.md
     python bench/precision/render.py /work/blogs/houbb _posts/2016-09-25-x.md --headers
+
+With --page (page.rb), the post is built as a whole page in a throwaway site
+holding only the blog's _config.yml, _layouts, _includes, _data, _sass and the
+post, with ``jekyll build``: Liquid tags Jekyll does not know render as nothing,
+the blog's plugins and theme gems are left out. --page-headings prints the
+page's headings, e.g. to see at which level the layout prints the title.
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_module
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +30,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 RENDER_RB = Path(__file__).resolve().parent / "render.rb"
+PAGE_RB = Path(__file__).resolve().parent / "page.rb"
+_HEADING_RE = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]*>")
 
 
 class OracleMissing(RuntimeError):
@@ -65,6 +76,28 @@ def render(root: Path, files: Sequence[str], *, html: bool = False) -> Iterator[
             raise RuntimeError(f"render.rb failed in {root}: {errors.strip()[-2000:]}")
 
 
+def render_page(root: Path, post: str) -> str:
+    """The post built as a whole page with the blog's layouts and includes (page.rb)."""
+    why = oracle_available()
+    if why:
+        raise OracleMissing(why)
+    result = subprocess.run(
+        ["ruby", str(PAGE_RB), str(root), post], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip()[-2000:])
+    return result.stdout
+
+
+def page_headings(page: str) -> list[tuple[int, str]]:
+    """The (level, visible text) of every <h1>-<h6> of a page, in order."""
+    found = []
+    for match in _HEADING_RE.finditer(page):
+        text = " ".join(html_module.unescape(_TAG_RE.sub("", match.group(2))).split())
+        found.append((int(match.group(1)), text))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -74,7 +107,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--headers", action="store_true", help="print the headers (level, line, HTML) instead"
     )
+    parser.add_argument(
+        "--page",
+        action="store_true",
+        help="build the post as a whole page with the blog's layouts and includes (page.rb)",
+    )
+    parser.add_argument(
+        "--page-headings",
+        action="store_true",
+        help="with the layouts: print the level and text of every heading of the page",
+    )
     args = parser.parse_args(argv)
+    if args.page or args.page_headings:
+        try:
+            page = render_page(args.root.resolve(), args.post)
+        except (OracleMissing, RuntimeError) as error:
+            print(f"render.py: {error}", file=sys.stderr)
+            return 2
+        if args.page_headings:
+            for level, text in page_headings(page):
+                print(f"h{level}\t{text}")
+        else:
+            print(page, end="")
+        return 0
     try:
         (result,) = render(args.root.resolve(), [args.post], html=not args.headers)
     except OracleMissing as error:

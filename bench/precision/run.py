@@ -197,6 +197,38 @@ def tally(
     return dict(per_code), overall
 
 
+def estimate(
+    diagnostics: Iterable[Diagnostic],
+    judgements: dict[tuple[str, str, int, str], Judgement],
+    group: Callable[[Diagnostic], str] = lambda d: d.code,
+) -> tuple[dict[str, float | None], float | None]:
+    """Precision over everything found, not only the judged sample: each blog's
+    judged diagnostics of a code stand for all that code found on that blog
+    (found x sample precision, summed, over the found of the (code, blog) pairs
+    that have a judged sample). Per group and overall."""
+    per_pair: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
+    for diagnostic in diagnostics:
+        counts = per_pair[(group(diagnostic), diagnostic.code, diagnostic.blog)]
+        counts.found += 1
+        judgement = judgements.get(diagnostic.key)
+        if judgement is not None:
+            if judgement.verdict:
+                counts.true += 1
+            else:
+                counts.false += 1
+    true: dict[str, float] = defaultdict(float)
+    covered: dict[str, int] = defaultdict(int)
+    groups: set[str] = set()
+    for (name, _code, _blog), counts in per_pair.items():
+        groups.add(name)
+        if counts.precision is not None:
+            true[name] += counts.found * counts.precision
+            covered[name] += counts.found
+    per_group = {name: (true[name] / covered[name] if covered[name] else None) for name in groups}
+    total = sum(covered.values())
+    return per_group, (sum(true.values()) / total if total else None)
+
+
 def sample_unjudged(
     diagnostics: Sequence[Diagnostic],
     judgements: dict[tuple[str, str, int, str], Judgement],
@@ -231,16 +263,24 @@ def sample_unjudged(
 
 
 def format_table(
-    per_code: dict[str, Tally], overall: Tally, stale: int, label: str = "code"
+    per_code: dict[str, Tally],
+    overall: Tally,
+    stale: int,
+    label: str = "code",
+    estimates: tuple[dict[str, float | None], float | None] | None = None,
 ) -> str:
     def percent(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.1f}%"
 
-    def cells(label: str, counts: Tally) -> tuple[str, ...]:
+    def cells(name: str, counts: Tally) -> tuple[str, ...]:
         numbers = (counts.found, counts.judged, counts.true, counts.false, counts.unjudged)
-        return (label, *map(str, numbers), percent(counts.precision))
+        row = (name, *map(str, numbers), percent(counts.precision))
+        if estimates is not None:
+            row += (percent(estimates[1] if name == "all" else estimates[0].get(name)),)
+        return row
 
-    rows = [(label, "found", "judged", "true", "false", "unjudged", "precision")]
+    header = (label, "found", "judged", "true", "false", "unjudged", "precision")
+    rows = [header + (("estimated",) if estimates is not None else ())]
     rows += [cells(code, per_code[code]) for code in sorted(per_code)]
     rows.append(cells("all", overall))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -256,13 +296,31 @@ def format_table(
     return "\n".join(lines)
 
 
-def format_markdown(per_code: dict[str, Tally], overall: Tally) -> str:
-    lines = ["| code | found | judged | precision |", "|---|---:|---:|---:|"]
+def format_markdown(
+    per_code: dict[str, Tally],
+    overall: Tally,
+    estimates: tuple[dict[str, float | None], float | None] | None = None,
+) -> str:
+    def percent(value: float | None) -> str:
+        if value is None:
+            return "-"
+        shown = f"{100 * value:.0f}"
+        if (shown == "100" and value < 1) or (shown == "0" and value > 0):
+            shown = f"{100 * value:.1f}"  # 99.9 % is not 100 %
+        return shown + "%"
+
+    extra = estimates is not None
+    lines = [
+        "| code | found | judged | precision |" + (" estimated |" if extra else ""),
+        "|---|---:|---:|---:|" + ("---:|" if extra else ""),
+    ]
     for code in [*sorted(per_code), "all"]:
         counts = overall if code == "all" else per_code[code]
-        shown = "-" if counts.precision is None else f"{100 * counts.precision:.0f}%"
         label = "**all**" if code == "all" else code
-        lines.append(f"| {label} | {counts.found} | {counts.judged} | {shown} |")
+        line = f"| {label} | {counts.found} | {counts.judged} | {percent(counts.precision)} |"
+        if estimates is not None:
+            line += f" {percent(estimates[1] if code == 'all' else estimates[0].get(code))} |"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -329,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
         help="with --unjudged: add the diagnostic's source line as a last column",
     )
     parser.add_argument(
+        "--estimate",
+        action="store_true",
+        help="add the precision estimated over everything found (each blog's sample of a code"
+        " standing for all that code found there)",
+    )
+    parser.add_argument(
         "--by-blog", action="store_true", help="also print the counts per blog (all codes)"
     )
     parser.add_argument(
@@ -370,14 +434,24 @@ def main(argv: list[str] | None = None) -> int:
     stale = sum(1 for key in judgements if key[0] in names and key not in seen)
     per_code, overall = tally(diagnostics, judgements)
     print(
-        format_markdown(per_code, overall)
+        format_markdown(
+            per_code, overall, estimate(diagnostics, judgements) if args.estimate else None
+        )
         if args.markdown
-        else format_table(per_code, overall, stale)
+        else format_table(
+            per_code,
+            overall,
+            stale,
+            estimates=estimate(diagnostics, judgements) if args.estimate else None,
+        )
     )
     if args.by_blog:
         per_blog, _ = tally(diagnostics, judgements, lambda d: d.blog)
         print()
-        print(format_table(per_blog, overall, 0, label="blog"))
+        blog_estimates = (
+            estimate(diagnostics, judgements, lambda d: d.blog) if args.estimate else None
+        )
+        print(format_table(per_blog, overall, 0, label="blog", estimates=blog_estimates))
     if args.min is not None:
         failing = below(per_code, overall, args.min)
         if failing:
