@@ -659,7 +659,20 @@ _ABOUT_ENCODINGS_RE = re.compile(
 )
 
 
+# Words of a post about damaged text itself, which shows examples of it.
+_ABOUT_MOJIBAKE_RE = re.compile(
+    r"mojibake|garbled|U\+FFFD|replacement char|乱码|亂碼|文字化け", re.IGNORECASE
+)
+
+
 def about_encodings(text: str) -> bool:
     """The text speaks of character encodings (UTF-8, a charset, mojibake, U+FFFD, 乱码):
     damaged text in it may be an example."""
     return _ABOUT_ENCODINGS_RE.search(text) is not None
+
+
+def about_mojibake(text: str) -> bool:
+    """The text speaks of damaged text itself (mojibake, garbled text, 乱码, 文字化け):
+    mojibake in it may be an example. (Mentions of an encoding alone are not enough:
+    translations and documentation name UTF-8 or a charset all the time.)"""
+    return _ABOUT_MOJIBAKE_RE.search(text) is not None

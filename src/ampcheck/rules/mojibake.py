@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ampcheck.encoding import Repair, about_encodings, find_mojibake
+from ampcheck.encoding import Repair, about_mojibake, find_mojibake
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -17,11 +17,11 @@ def mojibake(post: Post) -> list[Repair]:
 
 def _find(post: Post) -> list[Repair]:
     """Damage in code counts only when the post is damaged outside code too: a post
-    that explains mojibake shows it in code on purpose. In a post about character
-    encodings, damage whose repair (a word, not punctuation) the post also shows intact
-    is an example too."""
+    that explains mojibake shows it in code on purpose. In a post about damaged text
+    (mojibake, 乱码), damage whose repair (a word, not punctuation) the post also shows
+    intact is an example too."""
     found = find_mojibake(post.text)
-    if found and about_encodings(post.text):
+    if found and about_mojibake(post.text):
         found = [r for r in found if not _shown_intact(r, post.text)]
     outside = [r for r in found if not post.in_code(r.start)]
     return found if outside else []
