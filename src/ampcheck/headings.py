@@ -171,25 +171,11 @@ def _heading(post: Post, tok: Token, inline: Token) -> Heading:
         marker_start, marker_end = under.span(1) if under else (under_start, end)
     if closing_start < 0:
         closing_start = closing_end = content_end
-    text = _text(content, children)
-    plain, kramdown_id = _without_kramdown_suffix(text)
-    return Heading(
-        level=level,
-        text=text,
-        start=start,
-        end=end,
-        line=first + 1,
-        kind=kind,
-        marker_start=marker_start,
-        marker_end=marker_end,
-        closing_start=closing_start,
-        closing_end=closing_end,
-        content_end=content_end,
-        plain=plain,
-        kramdown_id=kramdown_id,
-        empty=_empty(content, children),
-        top_level=tok.level == 0,
-    )
+    return _make(
+        level, first + 1, kind, (start, end), (marker_start, marker_end),
+        (closing_start, closing_end), content_end, content, children,
+        empty=_empty(content, children), top_level=tok.level == 0,
+    )  # fmt: skip
 
 
 def _kramdown_heading(post: Post, block: Block) -> Heading:
@@ -235,25 +221,33 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
         closing_start = closing_end = content_end
     content = text_[at:content_end]
     children = _kramdown_inline(parse_inline(content))
+    return _make(
+        block.level, line, kind, (start, end), (marker_start, marker_end),
+        (closing_start, closing_end), content_end, content, children,
+        empty=_empty(content, children, kramdown=True), top_level=block.depth == 0,
+    )  # fmt: skip
+
+
+def _make(
+    level: int,
+    line: int,
+    kind: HeadingKind,
+    span: tuple[int, int],
+    marker: tuple[int, int],
+    closing: tuple[int, int],
+    content_end: int,
+    content: str,
+    children: Sequence[Token],
+    *,
+    empty: bool,
+    top_level: bool,
+) -> Heading:
     text = _text(content, children)
     plain, kramdown_id = _without_kramdown_suffix(text)
     return Heading(
-        level=block.level,
-        text=text,
-        start=start,
-        end=end,
-        line=line,
-        kind=kind,
-        marker_start=marker_start,
-        marker_end=marker_end,
-        closing_start=closing_start,
-        closing_end=closing_end,
-        content_end=content_end,
-        plain=plain,
-        kramdown_id=kramdown_id,
-        empty=_empty(content, children, kramdown=True),
-        top_level=block.depth == 0,
-    )
+        level, text, span[0], span[1], line, kind, marker[0], marker[1], closing[0],
+        closing[1], content_end, plain, kramdown_id, empty, top_level,
+    )  # fmt: skip
 
 
 def _opening(line: str, level: int) -> tuple[int, int]:

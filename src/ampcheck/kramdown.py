@@ -27,7 +27,7 @@ post's own text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
@@ -39,198 +39,36 @@ _OPT_SPACE = " {0,3}"
 _NAME = r"(?:[^\W\d][\w.\-\u00b7]*:)?[^\W\d][\w.\-\u00b7]*"
 
 #: kramdown's HTML_SPAN_ELEMENTS: a start tag of these in column 1 starts a paragraph
-SPAN_ELEMENTS = frozenset(
-    [
-        "a",
-        "abbr",
-        "acronym",
-        "b",
-        "big",
-        "bdo",
-        "br",
-        "button",
-        "cite",
-        "code",
-        "del",
-        "dfn",
-        "em",
-        "i",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "label",
-        "mark",
-        "option",
-        "q",
-        "rb",
-        "rbc",
-        "rp",
-        "rt",
-        "rtc",
-        "ruby",
-        "samp",
-        "select",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "tt",
-        "u",
-        "var",
-    ]
-)
+SPAN_ELEMENTS = frozenset({
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn",
+    "em", "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc",
+    "rp", "rt", "rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup",
+    "tt", "u", "var",
+})  # fmt: skip
 #: kramdown's HTML_BLOCK_ELEMENTS: in a paragraph, their tags are text
-BLOCK_ELEMENTS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "applet",
-        "body",
-        "blockquote",
-        "caption",
-        "col",
-        "colgroup",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "head",
-        "iframe",
-        "legend",
-        "menu",
-        "li",
-        "main",
-        "map",
-        "nav",
-        "ol",
-        "optgroup",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tfoot",
-        "tr",
-        "ul",
-    ]
-)
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "command",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "keygen",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_CONTENT_BLOCK = frozenset(
-    [
-        "address",
-        "applet",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "fieldset",
-        "figure",
-        "figcaption",
-        "footer",
-        "form",
-        "header",
-        "hgroup",
-        "iframe",
-        "li",
-        "main",
-        "map",
-        "menu",
-        "nav",
-        "noscript",
-        "object",
-        "section",
-        "summary",
-        "td",
-    ]
-)
-_CONTENT_SPAN = frozenset(
-    [
-        "a",
-        "abbr",
-        "acronym",
-        "b",
-        "bdo",
-        "big",
-        "button",
-        "cite",
-        "caption",
-        "del",
-        "dfn",
-        "dt",
-        "em",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "i",
-        "ins",
-        "label",
-        "legend",
-        "optgroup",
-        "p",
-        "q",
-        "rb",
-        "rbc",
-        "rp",
-        "rt",
-        "rtc",
-        "ruby",
-        "select",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "th",
-        "tt",
-    ]
-)
+BLOCK_ELEMENTS = frozenset({
+    "address", "article", "aside", "applet", "body", "blockquote", "caption", "col",
+    "colgroup", "dd", "div", "dl", "dt", "fieldset", "figcaption", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "head", "iframe",
+    "legend", "menu", "li", "main", "map", "nav", "ol", "optgroup", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "th", "thead", "tfoot", "tr", "ul",
+})  # fmt: skip
+_VOID = frozenset({
+    "area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link",
+    "meta", "param", "source", "track", "wbr",
+})  # fmt: skip
+_CONTENT_BLOCK = frozenset({
+    "address", "applet", "article", "aside", "blockquote", "body", "dd", "details", "div",
+    "dl", "fieldset", "figure", "figcaption", "footer", "form", "header", "hgroup",
+    "iframe", "li", "main", "map", "menu", "nav", "noscript", "object", "section",
+    "summary", "td",
+})  # fmt: skip
+_CONTENT_SPAN = frozenset({
+    "a", "abbr", "acronym", "b", "bdo", "big", "button", "cite", "caption", "del", "dfn",
+    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "ins", "label", "legend",
+    "optgroup", "p", "q", "rb", "rbc", "rp", "rt", "rtc", "ruby", "select", "small", "span",
+    "strong", "sub", "sup", "th", "tt",
+})  # fmt: skip
 _KNOWN_HTML = SPAN_ELEMENTS | BLOCK_ELEMENTS | _VOID | _CONTENT_BLOCK | _CONTENT_SPAN | {
     "script", "style", "math", "option", "textarea", "pre", "code", "kbd", "samp", "var"
 }  # fmt: skip
@@ -426,9 +264,9 @@ class Document(NamedTuple):
 
 class _Source:
     """A text being parsed and where its characters stand in the original text:
-    ``origin[i]`` is the original offset of the first character of line ``i``, and
-    ``shift[i]`` how many characters were taken off the front of that line
-    (container markers and indentation)."""
+    ``origin[i]`` is the original offset of the first character of line ``i`` (after
+    the container markers and indentation taken off its front); a character further on
+    the line is as far from it as in the original."""
 
     __slots__ = ("line_starts", "origin", "text")
 
@@ -1329,7 +1167,3 @@ def _unindent(text: str, blanked: list[tuple[int, int]]) -> str:
 def _blank(region: str) -> str:
     """Every character but line breaks as a space."""
     return re.sub(r"[^\n]", " ", region)
-
-
-def walk(blocks: list[Block], types: frozenset[str]) -> Iterator[Block]:
-    return (b for b in blocks if b.type in types)
