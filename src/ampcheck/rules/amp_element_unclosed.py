@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from ampcheck import amp
+from ampcheck.kramdown import SPAN_ELEMENTS
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Element, Post
 from ampcheck.rule import Rule
@@ -15,16 +16,6 @@ from ampcheck.rule import Rule
 # Jekyll's default markdown_ext: these posts are rendered by kramdown; others (.html)
 # go to the browser as they are.
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd"})
-# kramdown's HTML_SPAN_ELEMENTS (kramdown/parser/html.rb): a line that starts with one
-# of these is paragraph text; any other tag at the start of a line opens an HTML block.
-KRAMDOWN_SPAN_ELEMENTS = frozenset(
-    {
-        "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del",
-        "dfn", "em", "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q",
-        "rb", "rbc", "rp", "rt", "rtc", "ruby", "samp", "select", "small", "span",
-        "strike", "strong", "sub", "sup", "textarea", "tt", "u", "var",
-    }
-)  # fmt: skip
 MARKERS = ("placeholder", "fallback")
 # block quotes nested deeper than this get no fix (markdown-it stops nesting at 20)
 MAX_QUOTES = 20
@@ -112,7 +103,7 @@ class _Scan:
             chain.append(node)
             node = node.parent
         for node in reversed(chain):
-            found = found or (node.name not in KRAMDOWN_SPAN_ELEMENTS and self.starts_line(node))
+            found = found or (node.name not in SPAN_ELEMENTS and self.starts_line(node))
             self._block[node] = found
         return found
 
