@@ -255,11 +255,14 @@ class Block(NamedTuple):
 
 class Document(NamedTuple):
     """The blocks of a text in document order (containers before their content),
-    and the spans of it that kramdown reads as inline text (paragraphs, headers,
-    table rows, definition terms), where code spans, escapes and inline HTML are."""
+    the spans of it that kramdown reads as inline text (paragraphs, headers, table
+    rows, definition terms), where code spans, escapes and inline HTML are, and the
+    options it was read with."""
 
     blocks: list[Block]
     span_text: list[tuple[int, int]]
+    #: the options it was read with
+    options: Options
 
 
 class _Source:
@@ -312,7 +315,7 @@ def parse(text: str, options: Options | None = None, base: int = 0) -> Document:
     origin = [base + s for s in starts]
     parser = _Parser(options if options is not None else Options())
     parser.parse_blocks(_Source(source, origin), 0, None)
-    return Document(parser.blocks, parser.span_text)
+    return Document(parser.blocks, parser.span_text, parser.options)
 
 
 class _Parser:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
+
+if TYPE_CHECKING:
+    from ampcheck.kramdown import Options
 
 # kramdown reads an ATX header only in column 1 (both inputs); GFM input also needs a
 # blank after the "#" run (kramdown's syntax; kramdown-parser-gfm's ATX_HEADER_START)
@@ -27,9 +31,7 @@ class HeadingNotRendered(Rule):
         doc = post.kramdown
         if doc is None or "#" not in post.text:
             return
-        from ampcheck.kramdown import site_options
-
-        options = site_options(post.site.config if post.site is not None else {})
+        options = doc.options
         raw = _liquid_raw(post)
         text = post.text
         for block in doc.blocks:
@@ -50,15 +52,15 @@ class HeadingNotRendered(Rule):
 
 
 def _check_line(
-    text: str, start: int, end: int, index: int, count: int, options: object
+    text: str, start: int, end: int, index: int, count: int, options: Options
 ) -> Violation | None:
     """The line ``index`` (from 0) of a paragraph of ``count`` lines. A "#" line among
     other lines of text may be code whose fence is missing (a comment in it): only a
     line that is a paragraph of its own, or (kramdown input) one line of text and the
     heading after it, is taken for a heading."""
     alone = count == 1
-    gfm = getattr(options, "gfm", True)
-    ends_paragraph = gfm and getattr(options, "paragraph_end", True)
+    gfm = options.gfm
+    ends_paragraph = gfm and options.paragraph_end
     m = _INDENTED_RE.match(text, start, end)
     if m is not None:
         if not alone:
