@@ -523,6 +523,11 @@ _TEMPLATE_TOKEN_RE = re.compile(
     r"|\{%-?\s*include(?P<relative>_relative)?\s+(?P<include>[^\s%}]+)[^%]*?-?%\}",
     re.IGNORECASE | re.DOTALL,
 )
+# a heading element that prints a page variable: <h2 class="t">{{ page.title }}</h2>
+_TITLE_HEADING_RE = re.compile(
+    r"<h(?P<level>[1-6])\b[^>]*>(?:(?!</h[1-6]).){0,400}?\{\{-?\s*page\.(?P<key>[\w-]+)",
+    re.IGNORECASE | re.DOTALL,
+)
 _HIDDEN_RE = re.compile(
     r"<!--.*?-->|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL
 )
@@ -552,6 +557,9 @@ class TemplateScan(NamedTuple):
     runtime: bool
     #: includes that could not be read: missing from the site, or named by a variable
     unread: tuple[str, ...]
+    #: the page variables it prints in a heading, with the heading's level
+    #: (``<h1>{{ page.title }}</h1>``: ``("title", 1)``)
+    titles: frozenset[tuple[str, int]] = frozenset()
 
 
 class LayoutFile(NamedTuple):
@@ -849,6 +857,7 @@ def _scan(site: Site, text: str, source: str, depth: int, seen: set[str]) -> Tem
     runtime = RUNTIME_RE.search(text) is not None
     html: HtmlTag | None = None
     unread: list[str] = []
+    titles = {(m.group("key"), int(m.group("level"))) for m in _TITLE_HEADING_RE.finditer(text)}
     for m in _TEMPLATE_TOKEN_RE.finditer(text):
         include = m.group("include")
         if include is None:
@@ -872,9 +881,10 @@ def _scan(site: Site, text: str, source: str, depth: int, seen: set[str]) -> Tem
             continue
         runtime = runtime or inner.runtime
         unread.extend(inner.unread)
+        titles |= inner.titles
         if html is None:
             html = inner.html
-    return TemplateScan(html, runtime, tuple(unread))
+    return TemplateScan(html, runtime, tuple(unread), frozenset(titles))
 
 
 def _include(site: Site, path: Any, shown: str, depth: int, seen: set[str]) -> TemplateScan | None:
@@ -963,13 +973,6 @@ def is_amp_name(name: str) -> bool:
 
 # -- the title the layouts print -------------------------------------------------
 
-_TITLE_HEADING_RE = re.compile(
-    r"<h(?P<level>[1-6])\b[^>]*>(?:(?!</h[1-6]).){0,400}?\{\{-?\s*page\.(?P<key>[\w-]+)",
-    re.IGNORECASE | re.DOTALL,
-)
-_INCLUDE_RE = re.compile(
-    r"\{%-?\s*include(?P<relative>_relative)?\s+(?P<include>[^\s%}]+)[^%]*?-?%\}", re.DOTALL
-)
 #: how the title is printed could not be told (no site, a layout or include not read)
 UNKNOWN = -1
 
@@ -977,65 +980,22 @@ UNKNOWN = -1
 def title_level(post: Post, key: str) -> int:
     """The level of the heading element the post's layouts print ``page.<key>`` in
     (``<h1>{{ page.title }}</h1>``: 1), 0 when every layout and include of the chain
-    was read and none prints it in a heading, :data:`UNKNOWN` when that cannot be told."""
+    was read and none prints it in a heading, :data:`UNKNOWN` when that cannot be told.
+    The layouts are the ones the AMP-page decision reads, scanned once per site."""
     site = post.site
     if site is None or not key:
         return UNKNOWN
-    layout, _why = _post_layout(post, site)
+    layout, why = _post_layout(post, site)
     if layout is None:
         return 0  # rendered without a layout: nothing prints the title
-    cache_key = ("title", layout, key)
-    cached = site.amp_cache.get(cache_key)
-    if cached is None:
-        text, complete = _chain_text(site, layout)
-        levels = [
-            int(m.group("level")) for m in _TITLE_HEADING_RE.finditer(text) if m.group("key") == key
-        ]
-        cached = site.amp_cache[cache_key] = min(levels) if levels else (0 if complete else UNKNOWN)
-    return int(cached)
-
-
-def _chain_text(site: Site, layout: str) -> tuple[str, bool]:
-    """The text of a layout chain with its static includes in place, and whether all
-    of it could be read."""
-    parts: list[str] = []
-    names: list[str] = []
-    current: str | None = layout
-    complete = True
-    while current is not None and current not in names and len(names) < MAX_CHAIN:
-        names.append(current)
-        path = site.layout_file(current)
-        if path is None:
-            return "".join(parts), False
-        body, current = _split_front_matter(_read(path))
-        text, whole = _with_includes(site, _HIDDEN_RE.sub(" ", body), 0, set())
-        parts.append(text)
-        complete = complete and whole
-    return "\n".join(parts), complete
-
-
-def _with_includes(site: Site, text: str, depth: int, seen: set[str]) -> tuple[str, bool]:
-    complete = True
-    out: list[str] = []
-    pos = 0
-    for m in _INCLUDE_RE.finditer(text):
-        out.append(text[pos : m.start()])
-        pos = m.end()
-        include = m.group("include")
-        if "{" in include or m.group("relative"):
-            complete = False
-            continue
-        name = include.strip("'\"")
-        if depth >= MAX_INCLUDE_DEPTH or name in seen:
-            continue
-        path = site.includes_dir / name
-        if not path.is_file():
-            complete = False
-            continue
-        inner, whole = _with_includes(
-            site, _HIDDEN_RE.sub(" ", _read(path)), depth + 1, seen | {name}
-        )
-        out.append(inner)
-        complete = complete and whole
-    out.append(text[pos:])
-    return "".join(out), complete
+    chain = _chain_decision(site, layout, why)
+    levels = [
+        level
+        for name in chain.chain
+        if (found := _layout_file(site, name)) is not None
+        for title, level in found.scan.titles
+        if title == key
+    ]
+    if levels:
+        return min(levels)
+    return 0 if chain.complete else UNKNOWN
