@@ -135,28 +135,20 @@ def export(blog: Blog, git_dir: Path, target: Path) -> list[str]:
     return lacking
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def add_blog_options(parser: argparse.ArgumentParser, root_help: str) -> None:
+    """The options every script here takes: where the blogs are, the blog list, and
+    which of its blogs to use."""
     parser.add_argument(
-        "--root",
-        type=Path,
-        default=DEFAULT_ROOT,
-        help="folder to export into (default %(default)s)",
-    )
-    parser.add_argument(
-        "--mirrors",
-        type=Path,
-        default=DEFAULT_MIRRORS,
-        help="snapshot folder (default %(default)s)",
+        "--root", type=Path, default=DEFAULT_ROOT, help=f"{root_help} (default %(default)s)"
     )
     parser.add_argument(
         "--blogs", type=Path, default=HERE / "blogs.toml", help="blog list (default %(default)s)"
     )
     parser.add_argument("--only", default="", help="comma-separated blog names")
-    parser.add_argument("--force", action="store_true", help="export again over an existing folder")
-    args = parser.parse_args(argv)
+
+
+def selected_blogs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Blog]:
+    """The blogs of ``--blogs``, only those ``--only`` names (an unknown name is an error)."""
     blogs = load_blogs(args.blogs)
     if args.only:
         wanted = set(args.only.split(","))
@@ -164,6 +156,23 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown blog(s): {', '.join(sorted(unknown))}")
         blogs = [blog for blog in blogs if blog.name in wanted]
+    return blogs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_blog_options(parser, "folder to export into")
+    parser.add_argument(
+        "--mirrors",
+        type=Path,
+        default=DEFAULT_MIRRORS,
+        help="snapshot folder (default %(default)s)",
+    )
+    parser.add_argument("--force", action="store_true", help="export again over an existing folder")
+    args = parser.parse_args(argv)
+    blogs = selected_blogs(parser, args)
     missing = []
     for blog in blogs:
         target = args.root / blog.name

@@ -41,7 +41,12 @@ from typing import NamedTuple
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from export import DEFAULT_ROOT, Blog, load_blogs, post_folders  # noqa: E402
+from export import (  # noqa: E402
+    Blog,
+    add_blog_options,
+    post_folders,
+    selected_blogs,
+)
 from render import OracleMissing, oracle_available, render  # noqa: E402
 from run import Diagnostic, default_ampcheck  # noqa: E402
 from run import check_blog as ampcheck_diagnostics  # noqa: E402
@@ -260,14 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=DEFAULT_ROOT,
-        help="folder of the exported blogs (default %(default)s)",
-    )
-    parser.add_argument("--blogs", type=Path, default=HERE / "blogs.toml")
-    parser.add_argument("--only", default="", help="comma-separated blog names")
+    add_blog_options(parser, "folder of the exported blogs")
     parser.add_argument(
         "--diagnostics",
         action="store_true",
@@ -287,10 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if why:
         print(f"headings.py: {why}", file=sys.stderr)
         return 2
-    blogs = load_blogs(args.blogs)
-    if args.only:
-        wanted = set(args.only.split(","))
-        blogs = [blog for blog in blogs if blog.name in wanted]
+    blogs = selected_blogs(parser, args)
     reports = []
     for blog in blogs:
         root = args.root / blog.name

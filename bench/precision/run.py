@@ -34,7 +34,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from export import DEFAULT_ROOT, Blog, load_blogs, post_folders  # noqa: E402
+from export import (  # noqa: E402
+    Blog,
+    add_blog_options,
+    post_folders,
+    selected_blogs,
+)
 
 JUDGEMENT_COLUMNS = ("blog", "path", "line", "code", "verdict", "why")
 # A code found fewer times than this over all blogs is listed whole by --sample.
@@ -340,22 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=DEFAULT_ROOT,
-        help="folder of the exported blogs (default %(default)s)",
-    )
-    parser.add_argument(
-        "--blogs", type=Path, default=HERE / "blogs.toml", help="blog list (default %(default)s)"
-    )
+    add_blog_options(parser, "folder of the exported blogs")
     parser.add_argument(
         "--judgements",
         type=Path,
         default=HERE / "judgements.csv",
         help="judgements (default %(default)s)",
     )
-    parser.add_argument("--only", default="", help="comma-separated blog names")
     parser.add_argument(
         "--ampcheck", default=None, help="command that runs ampcheck (default: the installed one)"
     )
@@ -404,10 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.min is not None and not 0 <= args.min <= 1:
         parser.error("--min is a fraction between 0 and 1")
     ampcheck = args.ampcheck.split() if args.ampcheck else default_ampcheck()
-    blogs = load_blogs(args.blogs)
-    if args.only:
-        wanted = set(args.only.split(","))
-        blogs = [blog for blog in blogs if blog.name in wanted]
+    blogs = selected_blogs(parser, args)
     missing = [blog.name for blog in blogs if not (args.root / blog.name).is_dir()]
     if missing:
         print(
