@@ -31,12 +31,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ampcheck.encoding import repair
-from ampcheck.fixer import encode, fix_post
-from ampcheck.linter import lint
+from ampcheck.document.post import Post
+from ampcheck.engine.fixer import encode, fix_post
+from ampcheck.engine.linter import lint
+from ampcheck.engine.registry import RuleTable
 from ampcheck.plugins import get_plugin_manager
-from ampcheck.post import Post
-from ampcheck.registry import RuleTable
+from ampcheck.rules.en.mojibake import repair
 
 LOCALE = Path("/usr/share/locale")
 FTFY_CASES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ftfy-test-cases"

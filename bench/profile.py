@@ -26,8 +26,8 @@ from run import corpus  # noqa: E402
 
 from ampcheck.cli import _load_plugins  # noqa: E402
 from ampcheck.config import Settings, SiteFinder  # noqa: E402
-from ampcheck.linter import lint  # noqa: E402
-from ampcheck.post import Post  # noqa: E402
+from ampcheck.document.post import Post  # noqa: E402
+from ampcheck.engine.linter import lint  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

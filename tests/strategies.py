@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from ampcheck.fixer import allowed, encode, fix_post
-from ampcheck.linter import LintResult, lint
+from ampcheck.document.post import Post
+from ampcheck.engine.fixer import allowed, encode, fix_post
+from ampcheck.engine.linter import LintResult, lint
+from ampcheck.engine.registry import ActiveRule, RuleTable
 from ampcheck.model import Diagnostic
 from ampcheck.plugins import get_plugin_manager
-from ampcheck.post import Post
-from ampcheck.registry import ActiveRule, RuleTable
 
 NAMES = (
     "_posts/2018-07-02-day-44.md",

@@ -6,8 +6,8 @@ import inspect
 import re
 
 from ampcheck import hookspecs
+from ampcheck.engine.registry import RuleTable
 from ampcheck.plugins import get_plugin_manager
-from ampcheck.registry import RuleTable
 from tests.conftest import ROOT, invoke
 
 

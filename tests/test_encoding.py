@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ampcheck.encoding import cesu8, guess_legacy, repair
+from ampcheck.rules.en.legacy import cesu8, guess_legacy
+from ampcheck.rules.en.mojibake import repair
 from tests.conftest import DSTOTD, SEED, Result
 
 

@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from ampcheck._markdown import _cannot_start, block_parser, parse
-from ampcheck.linter import lint
-from ampcheck.post import (
+from ampcheck.document.markdown import _cannot_start, block_parser, parse
+from ampcheck.document.post import (
     _KRAMDOWN_RE,
     _LIQUID_RE,
     _OTHER_MARKUP_RE,
@@ -29,6 +28,7 @@ from ampcheck.post import (
     _liquid_matches,
     _other_markup,
 )
+from ampcheck.engine.linter import lint
 from tests.conftest import invoke
 from tests.strategies import NAMES, all_rules, check_post, post_bytes, post_text
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ampcheck.linter import Deadline, RuleTimeout
+from ampcheck.engine.linter import Deadline, RuleTimeout
 from tests.conftest import Result
 
 Site = Callable[..., Path]

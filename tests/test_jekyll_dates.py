@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ampcheck.jekyll import InvalidDate, JekyllDate, read_date
+from ampcheck.document.jekyll import InvalidDate, JekyllDate, read_date
 
 # The table is read at a fixed build time in a zone with an odd offset, so that a time
 # read in the build's zone (naive below) cannot pass for one with an offset.

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ampcheck import kramdown
-from ampcheck.headings import headings
-from ampcheck.post import Post
+from ampcheck.document import kramdown
+from ampcheck.document.post import Post
+from ampcheck.rules.hd.headings import headings
 
 HERE = Path(__file__).parent / "kramdown"
 RULE_BOOK = Path(__file__).parent.parent / "rules"

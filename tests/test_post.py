@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ampcheck.post import Post
+from ampcheck.document.post import Post
 
 TWEET = (
     '<amp-twitter width="400" height="400"\n'

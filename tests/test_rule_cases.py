@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
+from ampcheck.engine.registry import RuleTable
 from ampcheck.plugins import get_plugin_manager
-from ampcheck.registry import RuleTable
 from tests.conftest import RULE_BOOK, Result, invoke
 
 DEFAULT_PATH = "_posts/2020-01-02-example.md"

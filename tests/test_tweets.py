@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ampcheck.post import Post
-from ampcheck.tweets import (
+from ampcheck.document.post import Post
+from ampcheck.rules.tw.tweets import (
     EmbedKind,
     created_at,
     embeds,

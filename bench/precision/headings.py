@@ -1,7 +1,7 @@
 """Compare the headings ampcheck sees with the ones Jekyll renders, post by post.
 
 For every Markdown post of every blog of blogs.toml (exported by export.py),
-takes ampcheck's headings (``ampcheck.headings.headings``, what the HD rules
+takes ampcheck's headings (``ampcheck.rules.hd.headings.headings``, what the HD rules
 read) and the headers kramdown produces through the Jekyll oracle (render.rb:
 Liquid first, then the site's kramdown settings), and compares the two
 sequences of (level, visible text). Visible text is normalised on both sides:
@@ -72,8 +72,8 @@ def normalise(visible: str) -> str:
 def ampcheck_heads(root: Path, relative: str) -> list[Head]:
     from markdown_it import MarkdownIt
 
-    from ampcheck.headings import headings
-    from ampcheck.post import Post
+    from ampcheck.document.post import Post
+    from ampcheck.rules.hd.headings import headings
 
     # ampcheck's heading text has the inline HTML kramdown reads as elements taken
     # out already; what is left of "<...>" is text kramdown prints (<Map>, </br>)

@@ -28,12 +28,12 @@ from ampcheck.config import (
     find_config,
     load_settings,
 )
-from ampcheck.registry import ActiveRule, RuleTable
+from ampcheck.engine.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
-    from ampcheck.cache import Cache
-    from ampcheck.formatters import Report
-    from ampcheck.runner import FileResult
+    from ampcheck.engine.cache import Cache
+    from ampcheck.engine.runner import FileResult
+    from ampcheck.output.formatters import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 POST_SUFFIXES = (".md", ".markdown", ".html")
@@ -318,7 +318,7 @@ def run(
 
     baseline = None
     if args.baseline:
-        from ampcheck.baseline import BaselineError, load
+        from ampcheck.engine.baseline import BaselineError, load
 
         try:
             baseline = load(Path(args.baseline))
@@ -326,7 +326,7 @@ def run(
             stderr.write(f"ampcheck: error: {exc}\n")
             return EXIT_ERROR
 
-    from ampcheck.formatters import STREAMING, Report
+    from ampcheck.output.formatters import STREAMING, Report
 
     state = Run(args, rules, settings, stdout, stderr)
     state.errors.extend(failed_plugins)
@@ -346,7 +346,7 @@ def run(
         state.progress = Progress(stderr, count)
     for message in errors:
         state.error(message)
-    from ampcheck.runner import Context, check_file, check_files, default_jobs
+    from ampcheck.engine.runner import Context, check_file, check_files, default_jobs
 
     limits = settings.limits
     if args.rule_timeout is not None:
@@ -393,7 +393,7 @@ def run(
         report.diagnostics, report.baselined = baseline.filter(report.diagnostics)
     report.elapsed = time.perf_counter() - started
     if args.statistics:
-        from ampcheck.formatters import format_statistics
+        from ampcheck.output.formatters import format_statistics
 
         format_statistics(report, stream, as_json=fmt == "json")
     elif not args.diff:
@@ -414,7 +414,7 @@ def run(
 
 
 def _bind_known_rules(rules: Sequence[ActiveRule], table: RuleTable) -> None:
-    from ampcheck.suppressions import SuppressionRule
+    from ampcheck.engine.suppressions import SuppressionRule
 
     known = tuple((r.code, r.name) for r in table)
     for active in rules:
@@ -423,11 +423,11 @@ def _bind_known_rules(rules: Sequence[ActiveRule], table: RuleTable) -> None:
 
 
 def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, ...]:
-    from ampcheck.formatters import RuleInfo
+    from ampcheck.output.formatters import RuleInfo
 
     docs: dict[str, str | None] = {}
     if with_docs:  # only SARIF shows them: the rule book is read for it alone
-        from ampcheck.rulebook import rule_doc
+        from ampcheck.output.rulebook import rule_doc
 
         docs = {a.code: rule_doc(type(a.rule)) for a in rules}
     return tuple(
@@ -439,7 +439,7 @@ def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, .
 def _write_baseline(state: Run, report: Any, path: Path) -> int:
     import tempfile
 
-    from ampcheck.baseline import Baseline, BaselineError, load
+    from ampcheck.engine.baseline import Baseline, BaselineError, load
 
     folder = path.parent
     baseline = Baseline.from_diagnostics(folder, report.diagnostics)
@@ -468,7 +468,7 @@ def _write_baseline(state: Run, report: Any, path: Path) -> int:
 def _show_config(
     state: Run, table: RuleTable, fmt: str, in_actions: bool, failed_plugins: list[str]
 ) -> int:
-    from ampcheck.showconfig import (
+    from ampcheck.output.showconfig import (
         DEFAULT,
         Value,
         amp_posts,
@@ -569,7 +569,7 @@ def rule_table(table: RuleTable) -> str:
 
 
 def _explain(table: RuleTable, key: str, stdout: TextIO, stderr: TextIO) -> int:
-    from ampcheck.rulebook import rule_doc
+    from ampcheck.output.rulebook import rule_doc
 
     rule = table.lookup(key)
     if rule is None:
@@ -596,7 +596,7 @@ def _inputs(state: Run) -> Inputs:
     paths = state.args.paths
     if not paths:
         paths = ["_posts"] if Path("_posts").is_dir() else ["."]
-    from ampcheck.files import file_key
+    from ampcheck.engine.files import file_key
 
     inputs = Inputs([], None, [])
     # the real folder and name of each file taken: the names are the folder
@@ -632,8 +632,8 @@ def _walk(
     root: Path, exclude: Sequence[str], follow_symlinks: bool = False
 ) -> Iterator[tuple[str, str, str] | str]:
     """Posts under ``root`` (path, real folder, name), and an error message for each
-    folder that cannot be listed (symbolic links: see :func:`ampcheck.files.walk`)."""
-    from ampcheck.files import walk
+    folder that cannot be listed (symbolic links: see :func:`ampcheck.engine.files.walk`)."""
+    from ampcheck.engine.files import walk
 
     def skip(folder: Path) -> bool:
         name = folder.name
@@ -694,7 +694,7 @@ def _cache(
         return None
     import hashlib
 
-    from ampcheck.cache import Cache, fingerprint
+    from ampcheck.engine.cache import Cache, fingerprint
 
     if args.cache_dir:
         folder = Path(args.cache_dir)

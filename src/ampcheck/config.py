@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from ampcheck.safeyaml import safe_load
+from ampcheck.document.safeyaml import safe_load
 
 CONFIG_FILES = (".ampcheck.toml", "pyproject.toml")
 #: the results cache's folder, beside the configuration file
@@ -192,7 +192,7 @@ class Site:
     _folders: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: layout name -> file in the layouts folder (read once)
     _layout_files: dict[str, Path] | None = field(default=None, repr=False, compare=False)
-    #: what ampcheck.amp learnt about the site's layouts and includes (read once a run)
+    #: what ampcheck.document.layouts learnt about the site's layouts and includes (read once a run)
     amp_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def fingerprint(self) -> str:

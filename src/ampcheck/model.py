@@ -1,7 +1,7 @@
 """Values passed between rules, the engine and the formatters.
 
 Rules yield :class:`Violation` objects whose positions are character offsets into
-:attr:`ampcheck.post.Post.text`; the engine turns each into a :class:`Diagnostic`
+:attr:`ampcheck.document.post.Post.text`; the engine turns each into a :class:`Diagnostic`
 with file-relative line and column numbers and the rule's code, name and severity.
 """
 
@@ -127,7 +127,7 @@ class Diagnostic:
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
     #: the rule's code and the offending text, hashed: what a baseline matches
-    #: (see :mod:`ampcheck.baseline`), stable when lines are added above
+    #: (see :mod:`ampcheck.engine.baseline`), stable when lines are added above
     fingerprint: str = field(default="", compare=False)
 
     @property

@@ -25,7 +25,7 @@ ENTRY_POINT_GROUP = "ampcheck"
 #: the group's section header in an ``entry_points.txt`` (an INI-style file)
 _SECTION_RE = re.compile(rb"^[ \t]*\[[ \t]*ampcheck[ \t]*\][ \t]*\r?$", re.MULTILINE)
 AUTOLOAD_ENV = "AMPCHECK_DISABLE_PLUGIN_AUTOLOAD"
-BUILTIN_PLUGINS = ("ampcheck.rules", "ampcheck.formatters")
+BUILTIN_PLUGINS = ("ampcheck.rules", "ampcheck.output.formatters")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from ampcheck.model import FixAvailability, Severity, Violation
 
 if typing.TYPE_CHECKING:
-    from ampcheck.post import Post
+    from ampcheck.document.post import Post
 
 CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

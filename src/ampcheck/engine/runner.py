@@ -1,0 +1,197 @@
+"""Checking files: one at a time, or across processes, with results kept in a cache.
+
+Each file is checked by :func:`check_file`, which needs nothing but the run's
+:class:`Context` and returns a :class:`FileResult` of plain values. With more than one
+job, files go to a process pool; results come back in the order of the files, so the
+output is the same whatever the number of jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ampcheck.config import Limits, SiteFinder
+from ampcheck.engine.registry import ActiveRule
+from ampcheck.model import Applicability, Diagnostic, InternalError
+
+if TYPE_CHECKING:
+    from ampcheck.engine.cache import Cache
+
+#: below this many files, one process is faster than starting a pool
+PARALLEL_MIN_FILES = 40
+
+
+@dataclass
+class Context:
+    """What checking a file needs: the options, the rules, the sites, the cache."""
+
+    args: argparse.Namespace
+    rules: list[ActiveRule]
+    cache: Cache | None = None
+    sites: SiteFinder = field(default_factory=SiteFinder)
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file, in plain values (it crosses process boundaries)."""
+
+    shown: str
+    read: bool = True
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+    #: run-level errors: the file cannot be read, its site's _config.yml is broken
+    messages: list[str] = field(default_factory=list)
+    fixed: int = 0
+    diff: str = ""
+    #: the fixed text of standard input
+    output: bytes | None = None
+
+
+def check_file(
+    ctx: Context, shown: str, file: Path | None, data: bytes | None = None
+) -> FileResult:
+    """Lint (or fix) one file; ``file`` is ``None`` for standard input (``data``).
+
+    Never raises: a failure of ampcheck itself on this file (a bug) becomes an
+    internal error for the file, and the run goes on with the others.
+    """
+    try:
+        return _check_file(ctx, shown, file, data)
+    except Exception as exc:
+        from ampcheck.engine.linter import describe
+
+        result = FileResult(shown)
+        result.errors.append(InternalError(shown, describe(exc, None)))
+        return result
+
+
+def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
+    from ampcheck.document.post import Post
+    from ampcheck.engine.files import NotChecked, read_post
+    from ampcheck.engine.linter import lint
+
+    args = ctx.args
+    timeout = ctx.limits.rule_timeout
+    result = FileResult(shown)
+    if data is None:
+        try:
+            data = read_post(file, ctx.limits.max_file_size) if file is not None else b""
+        except OSError as exc:
+            result.read = False
+            result.messages.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return result
+        except NotChecked as exc:
+            result.read = False
+            result.messages.append(f"{shown}: not checked: {exc}")
+            return result
+    site_path = file if file is not None else Path(shown)
+    site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
+    if site is not None and site.problem:
+        result.messages.append(site.problem)
+    fixing = args.fix or args.diff
+    key = None
+    if ctx.cache is not None and file is not None:
+        key = ctx.cache.key(shown, data, site.fingerprint() if site is not None else "")
+        cached = ctx.cache.get(key)
+        if cached is not None and not (fixing and _fixable(cached[0], args.unsafe_fixes)):
+            result.diagnostics, result.errors = cached
+            return result
+    post = Post(shown, data, site, site_path if shown != "-" else None)
+    if not fixing:
+        outcome = lint(post, ctx.rules, timeout=timeout)
+        result.diagnostics, result.errors = outcome.diagnostics, outcome.errors
+        if key is not None:
+            ctx.cache.put(key, outcome.diagnostics, outcome.errors)  # type: ignore[union-attr]
+        return result
+    from ampcheck.engine.fixer import encode, fix_post, unified_diff, write_atomic
+
+    fixed = fix_post(post, ctx.rules, unsafe=args.unsafe_fixes, timeout=timeout)
+    result.errors = list(fixed.remaining.errors)
+    if args.diff:
+        if fixed.changed:
+            result.diff = unified_diff(shown, post.text, fixed.post.text)
+        return result
+    result.diagnostics = list(fixed.remaining.diagnostics)
+    result.fixed = len(fixed.applied)
+    if file is None:
+        result.output = encode(fixed.post)
+        return result
+    if fixed.changed:
+        try:
+            write_atomic(file, encode(fixed.post), expected=data)
+        except OSError as exc:
+            result.errors.append(
+                InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
+            )
+    return result
+
+
+def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
+    return any(
+        d.fix is not None and (unsafe or d.fix.applicability is Applicability.SAFE)
+        for d in diagnostics
+    )
+
+
+# -- processes ------------------------------------------------------------------
+
+_WORKER: Context | None = None
+
+
+def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None) -> None:
+    """A forked worker inherits the context; a spawned one builds its own."""
+    global _WORKER
+    _WORKER = ctx if ctx is not None else setup() if setup is not None else None
+
+
+def _work(shown: str) -> FileResult:
+    assert _WORKER is not None
+    return check_file(_WORKER, shown, Path(shown))
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def check_files(
+    ctx: Context,
+    files: Sequence[str],
+    jobs: int,
+    setup: Callable[[], Context] | None = None,
+) -> Iterator[FileResult]:
+    """Results for ``files`` (paths, shown as given) in their order; ``jobs``
+    processes when it pays off.
+
+    ``setup`` rebuilds the context in a worker that cannot inherit it (platforms
+    without ``fork``); it must be picklable.
+    """
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for shown in files:
+            yield check_file(ctx, shown, Path(shown))
+        return
+    import multiprocessing  # only when a pool pays off: it costs start-up time
+    from concurrent.futures import ProcessPoolExecutor
+
+    mp: multiprocessing.context.BaseContext
+    if "fork" in multiprocessing.get_all_start_methods():
+        mp = multiprocessing.get_context("fork")
+        init: tuple[Context | None, Callable[[], Context] | None] = (ctx, None)
+    else:  # pragma: no cover - Windows, macOS spawn
+        mp = multiprocessing.get_context("spawn")
+        init = (None, setup)
+    # flush before forking so buffered output is not written twice
+    sys.stdout.flush()
+    sys.stderr.flush()
+    chunk = max(1, min(32, len(files) // (jobs * 8)))
+    with ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=init) as pool:
+        yield from pool.map(_work, files, chunksize=chunk)

@@ -1,0 +1,303 @@
+"""Output formats: ``text`` (default), ``json``, ``github`` (workflow annotations),
+``junit`` (JUnit XML) and ``sarif`` (SARIF 2.1.0, in :mod:`ampcheck.output.sarif`); and the
+``--statistics`` table.
+
+The built-in formatters are registered through the same hook as a plugin's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple, TextIO
+
+from ampcheck.hookspecs import hookimpl
+from ampcheck.model import Applicability, Diagnostic, FixAvailability, InternalError, Severity
+
+
+class RuleInfo(NamedTuple):
+    """What a formatter may tell about a rule that ran."""
+
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    fixable: FixAvailability = FixAvailability.NONE
+    doc: str | None = None
+
+
+@dataclass
+class Report:
+    """What a run found: the formatters' input (plain values, so it pickles).
+
+    ``elapsed`` is the run's duration in seconds (``None``: not shown); ``baselined``
+    counts the problems a baseline left out; ``paths`` are the files checked;
+    ``rules`` the rules that ran; ``color`` whether the text may use ANSI colors.
+    """
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+    files: int = 0
+    fixed: int = 0
+    fixing: bool = False
+    quiet: bool = False
+    unsafe: bool = False
+    paths: list[str] = field(default_factory=list)
+    rules: tuple[RuleInfo, ...] = ()
+    baselined: int = 0
+    elapsed: float | None = None
+    color: bool = False
+    #: diagnostics already written out file by file (:data:`STREAMING` formats), which
+    #: ``diagnostics`` no longer holds: how many, how many fixable, how many errors
+    streamed: int = 0
+    streamed_fixable: int = 0
+    streamed_errors: int = 0
+
+    def offers_fix(self, d: Diagnostic) -> bool:
+        """Whether ``--fix`` (with ``--unsafe-fixes`` when given) would apply ``d``'s fix."""
+        return d.fix is not None and (self.unsafe or d.fix.applicability is Applicability.SAFE)
+
+    @property
+    def count(self) -> int:
+        """How many problems the run reports."""
+        return len(self.diagnostics) + self.streamed
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for d in self.diagnostics if self.offers_fix(d)) + self.streamed_fixable
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether a reported problem has the severity error."""
+        return self.streamed_errors > 0 or any(
+            d.severity is Severity.ERROR for d in self.diagnostics
+        )
+
+    def stream(self, diagnostics: list[Diagnostic]) -> Report:
+        """Count ``diagnostics`` as written out, and a report of just them to write."""
+        self.streamed += len(diagnostics)
+        self.streamed_fixable += sum(1 for d in diagnostics if self.offers_fix(d))
+        self.streamed_errors += sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+        return Report(
+            diagnostics, fixing=self.fixing, quiet=True, unsafe=self.unsafe, color=self.color
+        )
+
+
+#: formats written file by file as the results come in, so that a run over many files
+#: does not hold every problem in memory; the others need the whole run at once
+STREAMING = frozenset({"text", "github"})
+
+
+Formatter = Callable[[Report, TextIO], None]
+
+# ANSI SGR sequences (ECMA-48), as ruff colors its text output
+BOLD, RED, YELLOW, CYAN, DIM, RESET = "1", "31", "33", "36", "2", "0"
+
+
+def paint(text: str, *codes: str, on: bool = True) -> str:
+    if not on or not codes:
+        return text
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[{RESET}m"
+
+
+def format_text(report: Report, out: TextIO) -> None:
+    on = report.color
+    for d in report.diagnostics:
+        mark = " " + paint("[*]", CYAN, on=on) if report.offers_fix(d) else ""
+        level = RED if d.severity is Severity.ERROR else YELLOW
+        where = paint(d.path, BOLD, on=on) + paint(":", CYAN, on=on)
+        where += f"{d.line}" + paint(":", CYAN, on=on) + f"{d.column}" + paint(":", CYAN, on=on)
+        out.write(f"{where} {paint(d.code, BOLD, level, on=on)}{mark} {d.message}\n")
+    if report.quiet:
+        return
+    out.write(paint(summary(report), BOLD, on=on and report.count > 0) + "\n")
+
+
+def summary(report: Report) -> str:
+    """``N problems (M fixable with --fix) in K files, T s.`` and its variants.
+
+    The time, when known, always ends the line as ``, <seconds> s.``.
+    """
+    n = report.count
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    parts = []
+    if report.fixing:
+        parts.append(f"fixed {report.fixed} problem{'s' if report.fixed != 1 else ''}")
+    new = "new " if report.baselined else ""
+    if n == 0:
+        parts.append(f"no {new}problems in {files}")
+    else:
+        problems = f"{n} {new}problem{'s' if n != 1 else ''}"
+        fixable = f" ({report.fixable} fixable with --fix)" if report.fixable else ""
+        parts.append(f"{problems}{fixable} in {files}")
+    if report.baselined:
+        parts.append(f"{report.baselined} known from the baseline")
+    text = "; ".join(parts)
+    if report.elapsed is not None:
+        text += f", {report.elapsed:.2f} s"
+    return text[0].upper() + text[1:] + "."
+
+
+def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
+    return {
+        "path": d.path,
+        "line": d.line,
+        "column": d.column,
+        "end_line": d.end_line,
+        "end_column": d.end_column,
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.value,
+        "message": d.message,
+        "fix": None
+        if d.fix is None
+        else {"applicability": d.fix.applicability.value, "title": d.fix.title},
+    }
+
+
+def format_json(report: Report, out: TextIO) -> None:
+    import json
+
+    rows = [diagnostic_to_dict(d) for d in report.diagnostics]
+    json.dump(rows, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _escape_data(value: str) -> str:
+    # GitHub workflow commands: % CR LF are escaped in data, and also : , in properties.
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: Report, out: TextIO) -> None:
+    for d in report.diagnostics:
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        props = ",".join(
+            [
+                f"file={_escape_property(d.path)}",
+                f"line={d.line}",
+                f"col={d.column}",
+                f"endLine={d.end_line}",
+                f"endColumn={d.end_column}",
+                f"title={_escape_property(f'{d.code} {d.name}')}",
+            ]
+        )
+        out.write(f"::{level} {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+    for e in report.errors:
+        out.write(f"::error title=ampcheck internal error::{_escape_data(str(e))}\n")
+
+
+def format_junit(report: Report, out: TextIO) -> None:
+    """JUnit XML as CI servers read it: a test suite per file checked, a failing test
+    case per problem (its ``type`` the rule code), an ``error`` per internal error,
+    and one passing case for a file without problems."""
+    by_path: dict[str, tuple[list[Diagnostic], list[InternalError]]] = {
+        p: ([], []) for p in report.paths
+    }
+    for d in report.diagnostics:
+        by_path.setdefault(d.path, ([], []))[0].append(d)
+    for e in report.errors:
+        by_path.setdefault(e.path, ([], []))[1].append(e)
+    from xml.etree import ElementTree as ET  # only for this format
+
+    root = ET.Element("testsuites", name="ampcheck")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for path, (diagnostics, errors) in by_path.items():
+        suite = ET.SubElement(root, "testsuite", name=path)
+        for d in diagnostics:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{d.code} {d.name} at {d.line}:{d.column}",
+                classname=path,
+                file=path,
+                line=str(d.line),
+            )
+            failure = ET.SubElement(case, "failure", type=d.code, message=d.message)
+            failure.text = (
+                f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}"
+            )
+        for e in errors:
+            case = ET.SubElement(suite, "testcase", name="internal error", classname=path)
+            ET.SubElement(case, "error", message=str(e)).text = str(e)
+        if not diagnostics and not errors:
+            ET.SubElement(suite, "testcase", name="no problems", classname=path, file=path)
+        counts = {"tests": len(suite), "failures": len(diagnostics), "errors": len(errors)}
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    if report.elapsed is not None:
+        root.set("time", f"{report.elapsed:.3f}")
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    code: str
+    name: str
+    count: int
+    fixable: int
+
+
+def statistics(report: Report) -> list[Statistic]:
+    """Problems counted by rule, most frequent first (then by code)."""
+    counts: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for d in report.diagnostics:
+        row = counts.setdefault(d.code, [0, 0])
+        row[0] += 1
+        row[1] += report.offers_fix(d)
+        names[d.code] = d.name
+    rows = [Statistic(code, names[code], n, f) for code, (n, f) in counts.items()]
+    return sorted(rows, key=lambda s: (-s.count, s.code))
+
+
+def format_statistics(report: Report, out: TextIO, *, as_json: bool = False) -> None:
+    """``--statistics``: per rule, its code, name, count and how many ``--fix`` would
+    repair, most frequent first (ruff's ``--statistics``)."""
+    rows = statistics(report)
+    if as_json:
+        import json
+
+        plain = [{"code": s.code, "name": s.name, "count": s.count, "fixable": s.fixable}
+                 for s in rows]  # fmt: skip
+        json.dump(plain, out, indent=2)
+        out.write("\n")
+        return
+    on = report.color
+    table = [("code", "name", "count", "fixable")] + [
+        (s.code, s.name, str(s.count), str(s.fixable)) for s in rows
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for i, (code, name, count, fixable) in enumerate(table):
+        out.write(
+            f"{paint(code.ljust(widths[0]), BOLD, RED, on=on and i > 0)}  {name.ljust(widths[1])}"
+            f"  {count.rjust(widths[2])}  {fixable.rjust(widths[3])}\n"
+        )
+    if not report.quiet:
+        out.write(paint(summary(report), BOLD, on=on and bool(rows)) + "\n")
+
+
+def format_sarif(report: Report, out: TextIO) -> None:
+    from ampcheck.output.sarif import format_sarif as write  # imported only for this format
+
+    write(report, out)
+
+
+@hookimpl
+def ampcheck_register_formatters() -> dict[str, Formatter]:
+    return {
+        "text": format_text,
+        "json": format_json,
+        "github": format_github,
+        "junit": format_junit,
+        "sarif": format_sarif,
+    }

@@ -1,0 +1,552 @@
+"""Finding and undoing mojibake: UTF-8 text that was decoded with an 8-bit codec.
+
+When UTF-8 bytes are decoded as Mac Roman, Windows-1252 or Latin-1, every byte of a
+multi-byte character becomes one character of the 8-bit codec: ``’`` (E2 80 99)
+becomes ``‚Äô`` (Mac Roman) or ``â€™`` (Windows-1252). Because each such character
+stands for exactly one byte, encoding a damaged span back with the same codec gives
+the original bytes, and decoding those as UTF-8 gives the original text exactly.
+
+UTF-8's structure makes this safe to detect: a lead byte (C2..F4) must be followed by
+the right number of continuation bytes (80..BF), so correct text in these scripts
+rarely encodes to valid multi-byte UTF-8. The rare ambiguous case is a lone
+two-character pair (``Ã©``, ``√©``); it is repaired only when the post shows the
+same damage elsewhere, or when the pair stands inside a word and decodes to a
+letter of the word's script.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
+
+MAX_ROUNDS = 3  # text damaged twice (or three times) over is repaired in rounds
+
+
+class Codec(NamedTuple):
+    """An 8-bit codec as a map from characters to bytes (only the high half)."""
+
+    name: str
+    to_byte: dict[str, int]
+    run_re: re.Pattern[str]
+
+
+def _codec(name: str, decode: dict[int, list[str]]) -> Codec:
+    to_byte = {ch: b for b, chars in decode.items() for ch in chars}
+    cls = "".join(re.escape(ch) for ch in sorted(to_byte))
+    # spelled [c][c]+, not [c]{2,}: re finds a pattern that starts with a plain class
+    # several times faster than one that starts with a repeat
+    return Codec(name, to_byte, re.compile(f"[{cls}][{cls}]+"))
+
+
+@cache
+def codecs() -> tuple[Codec, ...]:
+    mac = {b: [bytes([b]).decode("mac_roman")] for b in range(0x80, 0x100)}
+    # Windows-1252 as browsers read it: the five undefined bytes become the C1
+    # controls of the same number (WHATWG Encoding, windows-1252 index); text decoded
+    # as Latin-1 has C1 controls for all of 80..9F, so those count for the same bytes.
+    win: dict[int, list[str]] = {}
+    for b in range(0x80, 0x100):
+        chars = {chr(b)}
+        with contextlib.suppress(UnicodeDecodeError):
+            chars.add(bytes([b]).decode("cp1252"))
+        win[b] = sorted(chars)
+    return (_codec("Mac Roman", mac), _codec("Windows-1252", win))
+
+
+class Repair(NamedTuple):
+    """A damaged span of text and its original, less any byte order mark.
+
+    ``marks`` counts the UTF-8 byte order marks (EF BB BF, damaged into ``ï»¿`` or
+    ``Ôªø``) the span held: they are left out of ``repaired``. A mark inside text is
+    what remains of files joined together, and one at the start of a file is no text
+    either (a UTF-8 file needs none, and one hides the front matter from Jekyll's
+    check of a page's first bytes), so a repair never brings back U+FEFF.
+    """
+
+    start: int
+    end: int
+    original: str
+    repaired: str
+    codec: str
+    marks: int = 0
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    decoded: str
+    strong: bool
+
+
+# UTF-8 lead bytes by high nibble: C/D start two bytes, E three, F four (F5..F7 and
+# overlong C0/C1 fail to decode below)
+_SEQUENCE_SIZE = {0xC: 2, 0xD: 2, 0xE: 3, 0xF: 4}
+
+
+def _sequences(text: str, start: int, end: int, codec: Codec) -> Iterator[tuple[int, int, str]]:
+    """Valid multi-byte UTF-8 sequences inside a run of high characters."""
+    data = bytes(codec.to_byte[ch] for ch in text[start:end])
+    i = 0
+    n = len(data)
+    while i < n:
+        lead = data[i]
+        size = _SEQUENCE_SIZE.get(lead >> 4, 0) if lead >= 0xC2 else 0
+        if size and i + size <= n:
+            try:
+                ch = data[i : i + size].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                yield start + i, start + i + size, ch
+                i += size
+                continue
+        i += 1
+
+
+def _plausible(decoded: str) -> bool:
+    """No control, unassigned or private-use character comes out of a repair."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cn", "Cs", "Co") for ch in decoded)
+
+
+def _spans(text: str, codec: Codec) -> Iterator[_Span]:
+    for run in codec.run_re.finditer(text):
+        group: list[tuple[int, int, str]] = []
+        for seq in _sequences(text, run.start(), run.end(), codec):
+            if group and group[-1][1] != seq[0]:
+                yield _make_span(group)
+                group = []
+            group.append(seq)
+        if group:
+            yield _make_span(group)
+
+
+def _make_span(group: list[tuple[int, int, str]]) -> _Span:
+    start, end = group[0][0], group[-1][1]
+    decoded = "".join(ch for _, _, ch in group)
+    # Two or more characters, or one of three or four bytes: correct text hardly
+    # ever spells these. One two-byte character alone is weak evidence.
+    strong = len(group) > 1 or end - start > 2
+    return _Span(start, end, decoded, strong)
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, HANGUL...);
+    modifier letters go with any script."""
+    try:
+        script = unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return ""
+    return "" if "\u02b0" <= ch <= "\u02ff" else script
+
+
+def _neighbours(text: str, start: int, end: int) -> list[str]:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return [c for c in (before, after) if c.isalpha()]
+
+
+def _latin_letter(ch: str) -> bool:
+    """A cased letter of Latin-1, Latin Extended-A/B or IPA: the accented letters of
+    European languages (é, ü, ł, ş, ǎ) and the letters African and Turkic alphabets
+    borrow from IPA (ɛ, ə)."""
+    return "\u00c0" <= ch <= "\u02af" and unicodedata.category(ch) in ("Lu", "Ll")
+
+
+def _modifier_letter(ch: str) -> bool:
+    """A spacing modifier letter (\u02bb okina, \u02bc apostrophe)."""
+    return "\u02b0" <= ch <= "\u02ff" and unicodedata.category(ch) == "Lm"
+
+
+def _script_fits(ch: str, before: str, after: str) -> bool:
+    """A lone decoded letter is of the script of the letters beside it."""
+    if len(ch) != 1 or not ch.isalpha():
+        return True
+    mine = _script(ch)
+    return not mine or all(_script(c) in (mine, "") for c in (before, after) if c.isalpha())
+
+
+class _View:
+    """The text as it reads once repaired: a neighbour that is itself damaged counts
+    as the character it stands for (for deciding about the spans beside it)."""
+
+    def __init__(self, text: str, repaired: dict[_Span, str] | None = None) -> None:
+        self.text = text
+        self.spans = sorted(repaired or {}, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.repaired = repaired or {}
+
+    def char(self, i: int, last: bool) -> str:
+        """The character at ``i``; in a damaged span, the last (``last``) or first
+        character of its repair."""
+        if not 0 <= i < len(self.text):
+            return " "
+        k = bisect.bisect_right(self.starts, i) - 1
+        if k >= 0 and i < self.spans[k].end:
+            fixed = self.repaired[self.spans[k]] or " "
+            return fixed[-1] if last else fixed[0]
+        return self.text[i]
+
+    def around(self, start: int, end: int) -> tuple[str, str]:
+        """The characters just before and just after ``start..end``."""
+        return self.char(start - 1, True), self.char(end, False)
+
+    def past_spaces(self, start: int, end: int) -> tuple[str, str]:
+        """The nearest characters before and after ``start..end`` that are not spaces."""
+        i = start - 1
+        while i >= 0 and self.text[i] == " ":
+            i -= 1
+        j = end
+        while j < len(self.text) and self.text[j] == " ":
+            j += 1
+        return self.char(i, True), self.char(j, False)
+
+
+def _context(text: str, span: _Span) -> tuple[str, str]:
+    before = text[span.start - 1] if span.start > 0 else " "
+    after = text[span.end] if span.end < len(text) else " "
+    return before, after
+
+
+# Words of one accented letter (Italian è, È, ò; French à, À; Portuguese é, à; Welsh
+# â; Kurmanji û; Walloon å; Spanish ó between numbers).
+_ONE_LETTER_WORDS = frozenset("àâåèéòóûÀÈÉ")
+
+
+def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
+    """Whether a pair of characters standing at ``text[start:end]`` proves by itself
+    that it is damage decoding to ``ch``.
+
+    It does when it holds a C1 control, which no correct text has; or when ``ch`` is a
+    Latin letter that stands inside a word of matching case (Husz\u221a\u00b0r, not
+    M\u00c4\u00a3\u00c4M), or is glued to the end of a word by a character that cannot
+    continue it (Georgi\u00c3\u00ab, caf\u221a\u00a9; not MARQU\u00c9\u2026), or is an
+    accented one-letter word between words (\u00c3\u00a8).
+    """
+    if any("\x80" <= c <= "\x9f" for c in pair):
+        return True
+    before, after = view.around(start, end)
+    if _modifier_letter(ch) and before.isalpha() and after.isalpha():
+        return before.islower() or after.islower()  # o\u00ca\u00bbzgartirish: an okina
+    if pair[0] in "Â¬" and ch in _C2_MARKS and (before.isalnum() or after.isalnum()):
+        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage:
+        # nothing writes a capital A circumflex or a not sign against a word
+        return True
+    if not _latin_letter(ch):
+        return False
+    first = pair[0]
+    if first.isupper() and before.islower():
+        # a capital inside a lowercase word: dziaÅ‚a, ietekmÄ“, pubblicitÃ\u00a0
+        return True
+    if pair[-1] == "\u00a0":
+        return False  # a no-break space after a capital (SELK\u00c4\u00a0EDELL\u00c4) is meant
+    if before in "'’" and view.char(start - 2, True).isalpha():
+        before = "a"  # after an elision (l'\u221a\u2260ndex) a word goes on
+    if _looks_written(pair, before, after) and not "\u00a0" <= ch <= "\u00ff":
+        return False  # puis\u2026\u00e9, CAF\u00c9\u201d, ZZAJ\u00c9\u2019s
+    if before.isalpha() and after.isalpha():
+        return not (before.isupper() and after.isupper() and ch.islower())
+    if before.isalpha():
+        # glued to a word by a symbol no word ends with (caf\u221a\u00a9, revocat\u0192\u00c9),
+        # not a mark
+        return not _word_letter(first) and first not in _WORD_MARKS
+    if after.islower() and not before.isalnum():
+        # starting a word with a sign no word starts with (\u221a\u2260cones,
+        # \u00c4\u00b4anejro, \u00c3\u2013sterbotten; not \u00c3\u2019s)
+        second = pair[-1]
+        if not _word_letter(first) and first not in _WORD_MARKS and second.isalpha():
+            # \u221a\u00d1rger: a symbol and then a Latin letter open no word
+            return "A" <= unicodedata.normalize("NFD", second)[0].upper() <= "Z"
+        return not second.isalpha() and (second not in _WORD_MARKS or second in "–—")
+    return (
+        ch in _ONE_LETTER_WORDS
+        and _wordish(view.past_spaces(start, end)[1])
+        and not _beside_maths(view, start, end)
+    )
+
+
+_C2_MARKS = frozenset("«»°©®±·¿¡§¶")
+# Letters by Unicode that write no word: the florin sign, ordinal indicators, the micro
+# sign, and the Greek letters of maths (Mac Roman damage is full of them)
+_SIGN_LETTERS = frozenset("ƒªºµπΩ")
+
+
+def _word_letter(ch: str) -> bool:
+    return ch.isalpha() and ch not in _SIGN_LETTERS
+
+
+def _beside_maths(view: _View, start: int, end: int) -> bool:
+    """The nearest character on either side, past spaces, is a maths sign."""
+    return any(_maths(c) for c in view.past_spaces(start, end))
+
+
+def _maths(ch: str) -> bool:
+    """A maths sign of running text (not < > | ~ of markup)."""
+    return ch in "=+" or (not ch.isascii() and unicodedata.category(ch) == "Sm")
+
+
+def _wordish(ch: str) -> bool:
+    """Part of a word or of the damaged form of one (not a maths sign or punctuation
+    that ends a clause, as around \u221a\u03c0 \u2248 1.772)."""
+    if ch.isalnum() or ch in "'’‘`\"“”":
+        return True
+    return not ch.isspace() and unicodedata.category(ch) != "Sm" and ch not in ":;=,.!?()[]{}<>"
+
+
+# Marks people type right before or after a word: “CAF\u00c9” and “\u00e9lan” are text, not
+# damage, though each pair also spells a two-byte character.
+_CLOSING_MARKS = frozenset("’”»›…–—")
+_OPENING_MARKS = frozenset("‘“«‹„‚–—")
+_WORD_MARKS = _CLOSING_MARKS | _OPENING_MARKS
+
+
+def _plain_pair(pair: str, ch: str, script: str, before: str, after: str) -> bool:
+    """A pair that, where the damage is proven, may be repaired: any but a word and a
+    mark beside it that would give a character outside Latin-1 and outside the script
+    the damage restores (\u2019\u00c5 stays in a post of Latin letters)."""
+    if len(ch) != 1 or not _looks_written(pair, before, after) or "\u00a0" <= ch <= "\u00ff":
+        return True
+    return ch.isalpha() and _script(ch) == script
+
+
+def _looks_written(pair: str, before: str, after: str) -> bool:
+    """The end of a word and a mark after it (CAF\u00c9\u201d), or a mark and the start
+    of a word after it (\u201c\u00e9lan): correct text, not a damaged character."""
+    a, b = pair[0], pair[-1]
+    return (before.isalpha() and a.isalpha() and b in _CLOSING_MARKS) or (
+        a in _OPENING_MARKS and b.isalpha() and after.isalpha()
+    )
+
+
+class _Claim(NamedTuple):
+    span: _Span
+    repaired: str
+    codec: str
+    active: bool
+    weight: int
+
+
+class _Round(NamedTuple):
+    """One more repair of a repair: the text, and whether it was one lone pair."""
+
+    text: str
+    weak: bool
+
+
+def _again(decoded: str, first: Codec) -> _Round | None:
+    """``decoded`` repaired once more, when the whole of it is itself damaged text
+    (``Ã¢â‚¬â„¢`` gives ``â€™``, which gives ``’``)."""
+    if decoded.isascii():
+        return None
+    # the codec that did the first damage most likely did the second too
+    for codec in sorted(codecs(), key=lambda c: c is not first):
+        spans = list(_spans(decoded, codec))
+        if spans and sum(s.end - s.start for s in spans) == len(decoded):
+            weak = len(spans) == 1 and not spans[0].strong
+            return _Round("".join(s.decoded for s in spans), weak)
+    return None
+
+
+def _claims(text: str) -> list[_Claim]:
+    """Damaged spans, each claimed by one codec.
+
+    Spans that decode to two or more characters prove the damage, and so do spans of
+    three or four bytes that decode to a character fitting the word around them. Lone
+    pairs count where the post is proven damaged, unless they look like a word and a
+    mark typed beside it (then only as a Latin-1 letter, or a letter of the script the
+    proven damage restores); or where they prove themselves (:func:`_pair_proves`).
+    Repairs of repairs follow the same rule: a lone pair found inside a repair counts
+    when the post shows damage done twice elsewhere, or when it proves itself.
+    """
+    claims: list[_Claim] = []
+    for codec in codecs():
+        spans = list(_spans(text, codec))
+        if not spans:
+            continue
+        rounds = {s: _all_rounds(s.decoded, codec) for s in spans}
+        # neighbours read as they would once repaired all the way
+        draft = _View(text, {s: rounds[s][-1].text if rounds[s] else s.decoded for s in spans})
+        # damage done once more shows in a round that is strong, or in a lone pair that
+        # proves itself (caf\u00c3\u0192\u00c2\u00a9); at each depth on its own
+        proven: dict[tuple[_Span, int], bool] = {}
+        for s, chain in rounds.items():
+            before = s.decoded
+            for depth, r in enumerate(chain):
+                proven[s, depth] = not r.weak or _pair_proves(draft, s.start, s.end, before, r.text)
+                before = r.text
+        twice = {depth for (_, depth), ok in proven.items() if ok}
+        # the script most of the damaged text restores to (leaving out the pairs that
+        # look like a word and a mark beside it)
+        script = _main_script(
+            "".join(
+                (rounds[s][-1].text if rounds[s] else s.decoded)
+                for s in spans
+                if not _looks_written(text[s.start : s.end], *_context(text, s))
+            )
+        )
+        repaired: dict[_Span, str] = {}
+        for s in spans:
+            fixed = s.decoded
+            for depth, r in enumerate(rounds[s]):
+                plain = _plain_pair(fixed, r.text, script, *_context(text, s))
+                if not (proven[s, depth] or (depth in twice and plain)):
+                    break
+                fixed = r.text
+            if _plausible(fixed):
+                repaired[s] = fixed
+        spans = [s for s in spans if s in repaired]
+        certain = [s for s in spans if len(s.decoded) > 1]
+        fits = {s: _script_fits(s.decoded, *_context(text, s)) for s in spans}
+        restores = {s for s in spans if len(s.decoded) > 1 or s.strong}
+        view = _View(text, repaired)
+        main = _main_script("".join(s.decoded for s in restores))
+        proves = {
+            s: not s.strong and _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
+            for s in spans
+        }
+        active = bool(certain) or any(s.strong and fits[s] for s in spans) or any(proves.values())
+        weight = sum(s.end - s.start for s in spans if s.strong)
+        for s in spans:
+            ch = s.decoded
+            if len(ch) > 1 or (s.strong and (fits[s] or bool(certain))) or proves[s]:
+                ok = True
+            elif not (active and (fits[s] or (ch.isalpha() and _script(ch) == main))):
+                # beside damage, a letter of the script the damage restores may touch a
+                # word of another (XML\u06cc in Persian)
+                ok = False
+            elif unicodedata.category(ch).startswith("M") and _context(text, s)[0].isspace():
+                ok = False  # a combining mark with nothing to combine with
+            elif _looks_written(text[s.start : s.end], *_context(text, s)):
+                ok = _plain_pair(text[s.start : s.end], ch, script, *_context(text, s))
+            elif _script(ch) == "LATIN" and not _neighbours(text, s.start, s.end):
+                # a Latin letter standing alone (Welsh \u00e2'r, u.\u00fe.b., (\u0103)), but
+                # not beside a maths sign (\u221a\u03c0 \u2248 1.772 stays)
+                ok = not _beside_maths(view, s.start, s.end)
+            else:
+                ok = True
+            if ok:
+                claims.append(_Claim(s, repaired[s], codec.name, active, weight))
+    return _disjoint(claims)
+
+
+def _all_rounds(decoded: str, first: Codec) -> list[_Round]:
+    rounds: list[_Round] = []
+    for _ in range(MAX_ROUNDS - 1):
+        r = _again(decoded, first)
+        if r is None:
+            break
+        rounds.append(r)
+        decoded = r.text
+    return rounds
+
+
+def _main_script(text: str) -> str:
+    """The script most letters of ``text`` are written in ("" when none)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = _script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""
+
+
+def _disjoint(claims: list[_Claim]) -> list[_Claim]:
+    """Where both codecs claim the same text, the one with more evidence in the
+    whole text wins, then the longer claim, then the one giving more letters."""
+
+    def rank(c: _Claim) -> tuple[int, int, int, int]:
+        letters = sum(ch.isalpha() for ch in c.repaired)
+        return (-int(c.active), -c.weight, -(c.span.end - c.span.start), -letters)
+
+    chosen: list[_Claim] = []
+    for c in sorted(claims, key=rank):
+        if all(c.span.end <= o.span.start or o.span.end <= c.span.start for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.span.start)
+
+
+@cache
+def _any_run_re() -> re.Pattern[str]:
+    """Two or more characters in a row that some codec's high half has: where no
+    codec finds a run, there is nothing to look at (one scan of the text, not one per
+    codec)."""
+    chars = sorted({ch for codec in codecs() for ch in codec.to_byte})
+    cls = "[" + "".join(re.escape(ch) for ch in chars) + "]"
+    return re.compile(cls + cls)
+
+
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def find_mojibake(text: str) -> list[Repair]:
+    """Every damaged span of ``text`` with its original (byte order marks left out)."""
+    if text.isascii() or not _any_run_re().search(text):
+        return []
+    return [
+        Repair(
+            c.span.start,
+            c.span.end,
+            text[c.span.start : c.span.end],
+            c.repaired.replace(BYTE_ORDER_MARK, ""),
+            _codec_label(c.codec, text[c.span.start : c.span.end]),
+            c.repaired.count(BYTE_ORDER_MARK),
+        )
+        for c in _claims(text)
+    ]
+
+
+def _codec_label(codec: str, original: str) -> str:
+    """Windows-1252 damage with C1 controls it cannot make came through Latin-1."""
+    if codec == "Windows-1252" and any(
+        "\x80" <= c <= "\x9f" and c not in "\x81\x8d\x8f\x90\x9d" for c in original
+    ):
+        return "Latin-1"
+    return codec
+
+
+def repair(text: str) -> str:
+    """``text`` with every damaged span replaced by its original (a damaged byte
+    order mark removed)."""
+    return _apply(text, [(r.start, r.end, r.repaired) for r in find_mojibake(text)])
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    out: list[str] = []
+    pos = 0
+    for start, end, new in edits:
+        out.append(text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# Words of a post about character encodings, which shows damaged text on purpose.
+_ABOUT_ENCODINGS_RE = re.compile(
+    r"U\+FFFD|replacement char|mojibake|\bcharset\b|\bencod(?:ing|ed|e)\b|\butf-?8|\bunicode\b|"
+    r"乱码|文字化け|编码|符号化",
+    re.IGNORECASE,
+)
+
+
+# Words of a post about damaged text itself, which shows examples of it.
+_ABOUT_MOJIBAKE_RE = re.compile(
+    r"mojibake|garbled|U\+FFFD|replacement char|乱码|亂碼|文字化け", re.IGNORECASE
+)
+
+
+def about_encodings(text: str) -> bool:
+    """The text speaks of character encodings (UTF-8, a charset, mojibake, U+FFFD, 乱码):
+    damaged text in it may be an example."""
+    return _ABOUT_ENCODINGS_RE.search(text) is not None
+
+
+def about_mojibake(text: str) -> bool:
+    """The text speaks of damaged text itself (mojibake, garbled text, 乱码, 文字化け):
+    mojibake in it may be an example. (Mentions of an encoding alone are not enough:
+    translations and documentation name UTF-8 or a charset all the time.)"""
+    return _ABOUT_MOJIBAKE_RE.search(text) is not None
