@@ -31,11 +31,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ampcheck import plugins
 from ampcheck.document.post import Post
 from ampcheck.engine.fixer import encode, fix_post
 from ampcheck.engine.linter import lint
-from ampcheck.engine.registry import RuleTable
-from ampcheck.plugins import get_plugin_manager
 from ampcheck.rules.en.mojibake import repair
 
 LOCALE = Path("/usr/share/locale")
@@ -171,7 +170,7 @@ class Ampcheck:
     name = "ampcheck"
 
     def __init__(self) -> None:
-        table = RuleTable.from_plugins(get_plugin_manager(autoload=False).manager)
+        table = plugins.load(autoload=False).rules
         self.rules = table.select(["EN001", "EN002"])
 
         self.errors = 0

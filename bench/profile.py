@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from run import corpus  # noqa: E402
 
-from ampcheck.cli import _load_plugins  # noqa: E402
+from ampcheck import plugins  # noqa: E402
 from ampcheck.config import Settings, SiteFinder  # noqa: E402
 from ampcheck.document.post import Post  # noqa: E402
 from ampcheck.engine.linter import lint  # noqa: E402
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     posts_dir = corpus(args.posts, args.seed)
-    rules = _load_plugins(Settings())[0].select(None)
+    rules = plugins.load(Settings().plugins).rules.select(None)
     sites = SiteFinder()
     paths = sorted(posts_dir.iterdir())
     times: dict[str, float] = defaultdict(float)

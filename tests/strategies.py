@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
+from ampcheck import plugins
 from ampcheck.document.post import Post
 from ampcheck.engine.fixer import allowed, encode, fix_post
 from ampcheck.engine.linter import LintResult, lint
-from ampcheck.engine.registry import ActiveRule, RuleTable
+from ampcheck.engine.registry import ActiveRule
 from ampcheck.model import Diagnostic
-from ampcheck.plugins import get_plugin_manager
 
 NAMES = (
     "_posts/2018-07-02-day-44.md",
@@ -278,8 +278,7 @@ def post_bytes(draw: st.DrawFn) -> bytes:
 
 def all_rules() -> list[ActiveRule]:
     """Every built-in rule, including those that are off by default."""
-    loaded = get_plugin_manager(())
-    return RuleTable.from_plugins(loaded.manager).select(["ALL"])
+    return plugins.load(autoload=False).rules.select(["ALL"])
 
 
 @dataclass

@@ -5,9 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from ampcheck import hookspecs
-from ampcheck.engine.registry import RuleTable
-from ampcheck.plugins import get_plugin_manager
+from ampcheck import hookspecs, plugins
 from tests.conftest import ROOT, invoke
 
 
@@ -37,7 +35,7 @@ def test_readme_rule_table_is_current() -> None:
 
 
 def test_list_rules_has_a_row_per_rule() -> None:
-    table = RuleTable.from_plugins(get_plugin_manager(autoload=False).manager)
+    table = plugins.load(autoload=False).rules
     listing = invoke("--list-rules").out.splitlines()
     assert [line.split()[0] for line in listing[1:]] == [r.code for r in table]
 

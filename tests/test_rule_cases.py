@@ -26,12 +26,11 @@ from typing import Any
 import pytest
 import yaml
 
-from ampcheck.engine.registry import RuleTable
-from ampcheck.plugins import get_plugin_manager
+from ampcheck import plugins
 from tests.conftest import RULE_BOOK, Result, invoke
 
 DEFAULT_PATH = "_posts/2020-01-02-example.md"
-TABLE = RuleTable.from_plugins(get_plugin_manager(autoload=False).manager)
+TABLE = plugins.load(autoload=False).rules
 CASE_KEYS = {
     "name", "pass", "fail", "expect", "fix", "unsafe_fix", "path", "options", "files",
     "crlf", "bom",

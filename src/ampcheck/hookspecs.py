@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from ampcheck.output.formatters import Formatter
+    from ampcheck.output.report import Formatter
     from ampcheck.rule import Rule
 
 PROJECT = "ampcheck"
@@ -41,6 +41,6 @@ def ampcheck_register_formatters() -> dict[str, Formatter]:
 
     Called once per run; all dictionaries are merged, and a name registered twice is
     a start-up error. A formatter is called as ``formatter(report, stream)`` with an
-    :class:`ampcheck.output.formatters.Report` and a text stream.
+    :class:`ampcheck.output.report.Report` and a text stream.
     """
     raise NotImplementedError

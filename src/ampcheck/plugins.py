@@ -1,4 +1,5 @@
-"""Plugin discovery: the built-in plugins, entry points and plugin files.
+"""Plugin discovery: the built-in plugins, entry points and plugin files, loaded in one
+place (:func:`load`) for the command line, the tests and the benchmarks alike.
 
 Set ``AMPCHECK_DISABLE_PLUGIN_AUTOLOAD=1`` to skip the ``ampcheck`` entry points of
 installed distributions (plugin files named in the configuration still load).
@@ -15,11 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from ampcheck import hookspecs
+from ampcheck.config import ConfigError
+from ampcheck.engine.registry import RuleTable
+
+if TYPE_CHECKING:
+    from ampcheck.output.report import Formatter
 
 ENTRY_POINT_GROUP = "ampcheck"
 #: the group's section header in an ``entry_points.txt`` (an INI-style file)
@@ -35,6 +41,39 @@ class PluginLoad:
     manager: pluggy.PluginManager
     failures: list[tuple[str, str]] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Plugins:
+    """What the plugins of a run provide: the rules, the output formats by name, a
+    message for each plugin that failed (and was left out), and the installed plugins'
+    distribution versions."""
+
+    rules: RuleTable
+    formatters: dict[str, Formatter]
+    failures: list[str]
+    versions: dict[str, str]
+
+
+def load(plugin_files: Iterable[Path] = (), *, autoload: bool | None = None) -> Plugins:
+    """The rules and formatters of every plugin that loads; a plugin that fails to
+    import or whose hook raises is named in ``failures`` and left out.
+
+    ``ConfigError`` when the plugins conflict: a rule or format registered twice, a
+    rule class that is not valid."""
+    loaded = get_plugin_manager(plugin_files, autoload=autoload)
+    rules: list[Any] = []
+    for _name, result in call_hook(loaded, "ampcheck_register_rules"):
+        rules.extend(result or ())
+    table = RuleTable(rules)
+    formatters: dict[str, Any] = {}
+    for _name, result in call_hook(loaded, "ampcheck_register_formatters"):
+        for name, fn in (result or {}).items():
+            if name in formatters:
+                raise ConfigError(f"output format {name!r} is registered twice")
+            formatters[name] = fn
+    failed = [f"plugin {name} failed to load: {why}" for name, why in loaded.failures]
+    return Plugins(table, formatters, failed, loaded.versions)
 
 
 def autoload_enabled() -> bool:

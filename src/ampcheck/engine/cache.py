@@ -13,11 +13,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
+import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ampcheck.engine.atomic import write_atomic
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError, Severity
 
 FORMAT = 2
@@ -27,6 +28,38 @@ TAG = (
     "# This file is a cache directory tag created by ampcheck.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
+
+
+def open_cache(
+    folder: Path,
+    version: str,
+    plugin_versions: Iterable[tuple[str, str]],
+    plugin_files: Sequence[Path],
+    rules: Iterable[object],
+) -> Cache:
+    """The results cache in ``folder`` for a run with these plugins and rules (each
+    rule's code, severity and options, as a JSON-able value)."""
+    files: list[tuple[str, str | None]] = []
+    for path in plugin_files:
+        try:
+            files.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError:
+            files.append((str(path), None))
+    context = fingerprint(
+        version, source_stamp(), sys.version, sorted(plugin_versions), files, list(rules)
+    )
+    return Cache(folder, context)
+
+
+def source_stamp() -> list[tuple[str, int, int]]:
+    """ampcheck's own files (names, sizes, times): a changed checkout is a new version."""
+    root = Path(__file__).parent.parent
+    stamp = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
+            st = path.stat()
+            stamp.append((str(path.relative_to(root)), st.st_size, st.st_mtime_ns))
+    return stamp
 
 
 def fingerprint(*parts: object) -> str:
@@ -71,16 +104,11 @@ class Cache:
             return  # an internal error may be passing (a time budget): do not keep it
         entry = self._entry(key)
         payload = {"format": FORMAT, "diagnostics": [_plain(d) for d in diagnostics], "errors": []}
-        try:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        with contextlib.suppress(OSError):
             self._prepare()
             entry.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-            os.replace(tmp, entry)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            write_atomic(entry, data, durable=False)
 
     def _prepare(self) -> None:
         if self._ready:

@@ -1,5 +1,9 @@
 """Finding posts in folders, and reading one without trusting what is on disk.
 
+The paths of a run lead to its inputs (:func:`collect`): each file once, however many
+paths lead to it; folders are searched for posts (``.md``, ``.markdown``, ``.html``),
+skipping hidden folders, Jekyll's output, templates and data, and ``exclude``.
+
 A folder search does not follow a symbolic link to a folder, and skips a link to a
 file outside the folder searched, unless ``follow-symlinks`` is on; then every folder
 is entered once, so that a link loop ends. A folder that cannot be listed is
@@ -14,10 +18,20 @@ name.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
+
+POST_SUFFIXES = (".md", ".markdown", ".html")
+# Folders a search never enters: Jekyll's output, templates and data (not posts), and
+# other tools' folders.
+SKIP_FOLDERS = {
+    "_site", "_layouts", "_includes", "_sass", "_data", "_plugins",
+    "node_modules", "vendor", "__pycache__",
+}  # fmt: skip
 
 #: bytes of a file looked at to tell text from binary data (as Git does)
 BINARY_SAMPLE = 8000
@@ -168,3 +182,82 @@ def file_key(path: str | Path) -> str:
     """What identifies a file across the paths that lead to it (never raises, even
     for a link loop)."""
     return os.path.realpath(path)
+
+
+class Inputs(NamedTuple):
+    """What a run checks: files on disk (their paths, as shown), the name shown for
+    standard input if it is read, and a message for each path that cannot be checked."""
+
+    on_disk: list[str]
+    stdin: str | None
+    errors: list[str]
+
+
+def collect(
+    paths: Sequence[str],
+    exclude: Sequence[str] = (),
+    *,
+    follow_symlinks: bool = False,
+    stdin_filename: str | None = None,
+) -> Inputs:
+    """The files to check, each once (however many paths lead to it); no paths: the
+    ``_posts`` folder if there is one, else the current folder."""
+    if not paths:
+        paths = ["_posts"] if Path("_posts").is_dir() else ["."]
+    inputs = Inputs([], None, [])
+    # the real folder and name of each file taken: the names are the folder
+    # listing's own strings, so a large folder costs no second copy of them
+    seen: dict[str, set[str]] = {}
+
+    def take(shown: str, folder: str, name: str) -> None:
+        names = seen.setdefault(folder, set())
+        if name not in names:
+            names.add(name)
+            inputs.on_disk.append(shown)
+
+    for raw in paths:
+        if raw == "-":
+            if inputs.stdin is None:
+                inputs = inputs._replace(stdin=stdin_filename or "-")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for found in _search(path, exclude, follow_symlinks):
+                if isinstance(found, str):
+                    inputs.errors.append(found)  # a folder that cannot be listed
+                else:
+                    take(*found)
+        elif os.path.lexists(path):  # a broken link too: reading it says what is wrong
+            take(str(path), *os.path.split(file_key(path)))
+        else:
+            inputs.errors.append(f"{raw}: no such file or folder")
+    return inputs
+
+
+def _search(
+    root: Path, exclude: Sequence[str], follow_symlinks: bool = False
+) -> Iterator[tuple[str, str, str] | str]:
+    """Posts under ``root`` (path, real folder, name), and an error message for each
+    folder that cannot be listed (symbolic links: see :func:`walk`)."""
+
+    def skip(folder: Path) -> bool:
+        name = folder.name
+        return (
+            name.startswith(".")
+            or name in SKIP_FOLDERS
+            or excluded(folder.as_posix(), name, exclude)
+        )
+
+    def wanted(path: str, name: str) -> bool:
+        return name.endswith(POST_SUFFIXES) and not excluded(
+            path.replace(os.sep, "/"), name, exclude
+        )
+
+    return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
+
+
+def excluded(posix: str, name: str, patterns: Sequence[str]) -> bool:
+    """Whether a path (spelt with ``/``) or its last part matches an exclude pattern."""
+    if posix.startswith("./"):
+        posix = posix[2:]
+    return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(name, pat) for pat in patterns)

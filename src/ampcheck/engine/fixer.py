@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import contextlib
 import dataclasses
 import difflib
-import errno
-import os
-import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ampcheck.document.post import Post
 from ampcheck.engine.linter import DEFAULT_RULE_TIMEOUT, LintResult, lint
@@ -458,67 +452,3 @@ def unified_diff(path: str, before: str, after: str) -> str:
             tofile=f"b/{path.lstrip('/')}",
         )
     )
-
-
-def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None:
-    """Replace the file at ``path`` with ``data``, so that at every moment the file
-    holds either all of its old bytes or all of the new ones.
-
-    The bytes go to a temporary file in the same folder, which gets the original's
-    permissions (and owner, when allowed), is flushed to disk and renamed over the
-    original; the folder is then flushed so that the rename lasts. A symbolic link is
-    kept: the file it points to is replaced. Nothing is changed, and ``OSError`` is
-    raised, when the file is read-only, is not a regular file, or no longer holds
-    ``expected`` (it changed since it was read), or when any step fails (a full disk):
-    the temporary file is then removed.
-    """
-    target = Path(os.path.realpath(path))
-    st = target.stat()
-    if not stat.S_ISREG(st.st_mode):
-        raise OSError(errno.EINVAL, "not a regular file")
-    mode = stat.S_IMODE(st.st_mode)
-    # root may write anything: a file without any write permission is still read-only
-    if not mode & 0o222 or not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, "the file is read-only")
-    if expected is not None and target.read_bytes() != expected:
-        raise OSError(errno.EAGAIN, "the file changed since it was read; it was left as it is")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ampcheck-tmp", dir=target.parent)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:  # pragma: no cover - a file system that stops taking bytes
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                view = view[written:]
-            # the owner first: changing it clears the set-user-ID and set-group-ID bits
-            if hasattr(os, "fchown") and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                with contextlib.suppress(OSError):  # only root may give a file away
-                    os.fchown(fd, st.st_uid, st.st_gid)
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            else:  # pragma: no cover - Windows
-                os.chmod(tmp, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (a rename) to disk, where the platform allows."""
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        fd = os.open(folder, flags)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)

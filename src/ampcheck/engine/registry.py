@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-import pluggy
-
 from ampcheck.config import ConfigError
 from ampcheck.model import Severity
 from ampcheck.rule import OptionError, Rule, check_rule_class
@@ -55,13 +53,6 @@ class RuleTable:
                         f"rule {key} is registered twice ({_origin(other)} and {_origin(rule)})"
                     )
                 table[key] = rule
-
-    @classmethod
-    def from_plugins(cls, pm: pluggy.PluginManager) -> RuleTable:
-        rules: list[type[Rule]] = []
-        for result in pm.hook.ampcheck_register_rules():
-            rules.extend(result or ())
-        return cls(rules)
 
     def __iter__(self) -> Any:
         return iter(sorted(self.by_code.values(), key=lambda r: r.code))

@@ -8,7 +8,6 @@ output is the same whatever the number of jobs.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -29,13 +28,17 @@ PARALLEL_MIN_FILES = 40
 
 @dataclass
 class Context:
-    """What checking a file needs: the options, the rules, the sites, the cache."""
+    """What checking a file needs: the rules, the cache, the sites, the limits, and
+    whether to fix (``fix``: write the fixed files; ``diff``: show the fixes as a
+    diff; ``unsafe``: apply unsafe fixes too)."""
 
-    args: argparse.Namespace
     rules: list[ActiveRule]
     cache: Cache | None = None
     sites: SiteFinder = field(default_factory=SiteFinder)
     limits: Limits = field(default_factory=Limits)
+    fix: bool = False
+    diff: bool = False
+    unsafe: bool = False
 
 
 @dataclass
@@ -77,7 +80,6 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
     from ampcheck.engine.files import NotChecked, read_post
     from ampcheck.engine.linter import lint
 
-    args = ctx.args
     timeout = ctx.limits.rule_timeout
     result = FileResult(shown)
     if data is None:
@@ -95,12 +97,12 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
     site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
     if site is not None and site.problem:
         result.messages.append(site.problem)
-    fixing = args.fix or args.diff
+    fixing = ctx.fix or ctx.diff
     key = None
     if ctx.cache is not None and file is not None:
         key = ctx.cache.key(shown, data, site.fingerprint() if site is not None else "")
         cached = ctx.cache.get(key)
-        if cached is not None and not (fixing and _fixable(cached[0], args.unsafe_fixes)):
+        if cached is not None and not (fixing and _fixable(cached[0], ctx.unsafe)):
             result.diagnostics, result.errors = cached
             return result
     post = Post(shown, data, site, site_path if shown != "-" else None)
@@ -110,11 +112,12 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         if key is not None:
             ctx.cache.put(key, outcome.diagnostics, outcome.errors)  # type: ignore[union-attr]
         return result
-    from ampcheck.engine.fixer import encode, fix_post, unified_diff, write_atomic
+    from ampcheck.engine.atomic import write_atomic
+    from ampcheck.engine.fixer import encode, fix_post, unified_diff
 
-    fixed = fix_post(post, ctx.rules, unsafe=args.unsafe_fixes, timeout=timeout)
+    fixed = fix_post(post, ctx.rules, unsafe=ctx.unsafe, timeout=timeout)
     result.errors = list(fixed.remaining.errors)
-    if args.diff:
+    if ctx.diff:
         if fixed.changed:
             result.diff = unified_diff(shown, post.text, fixed.post.text)
         return result

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from ampcheck import __version__
 from ampcheck.model import Severity
-from ampcheck.output.formatters import Report, RuleInfo
+from ampcheck.output.report import Report, RuleInfo
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -13,10 +13,13 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ampcheck.config import Limits, Settings, SiteFinder, read_toml
 from ampcheck.engine.registry import ActiveRule, RuleTable
+
+if TYPE_CHECKING:
+    from ampcheck.session import RunOptions
 
 DEFAULT = "default"
 
@@ -25,6 +28,46 @@ DEFAULT = "default"
 class Value:
     value: Any
     source: str
+
+
+def command_line(options: RunOptions, settings: Settings) -> dict[str, Value]:
+    """The values the command line decides, and where each comes from."""
+    cmd = "command line"
+    cli: dict[str, Value] = {
+        "config-file": Value(
+            None,
+            f"{cmd} (--config)"
+            if options.config
+            else "found from the current folder"
+            if settings.path is not None
+            else "none found",
+        )
+    }
+    if options.select is not None:
+        cli["select"] = Value(list(options.select), f"{cmd} (--select)")
+    if options.extend_select:
+        cli["extend-select"] = Value(list(options.extend_select), f"{cmd} (--extend-select)")
+    if options.ignore:
+        cli["ignore"] = Value(list(options.ignore), f"{cmd} (--ignore)")
+    cli["format"] = Value(
+        options.output_format,
+        f"{cmd} (--format)"
+        if options.format
+        else "GITHUB_ACTIONS=true"
+        if options.in_github_actions
+        else DEFAULT,
+    )
+    color = options.color or "auto"
+    cli["color"] = Value(color, f"{cmd} (--color)" if options.color else DEFAULT)
+    for name, value in (
+        ("fix", options.fix),
+        ("unsafe-fixes", options.unsafe_fixes),
+        ("exit-zero", options.exit_zero),
+    ):
+        cli[name] = Value(value, f"{cmd} (--{name})" if value else DEFAULT)
+    baseline = options.baseline
+    cli["baseline"] = Value(baseline, f"{cmd} (--baseline)" if baseline else DEFAULT)
+    return cli
 
 
 def raw_table(path: Path | None) -> dict[str, Any]:
