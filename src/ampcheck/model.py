@@ -143,8 +143,16 @@ class InternalError(NamedTuple):
 
     path: str
     message: str
+    #: the code of the rule that failed (``None``: ampcheck itself), and its name
     rule: str | None = None
+    rule_name: str | None = None
 
     def __str__(self) -> str:
-        where = f" in rule {self.rule}" if self.rule else ""
+        where = ""
+        if self.rule:
+            where = (
+                f" in rule {self.rule} ({self.rule_name})"
+                if self.rule_name
+                else f" in rule {self.rule}"
+            )
         return f"{self.path}: internal error{where}: {self.message}"

@@ -19,6 +19,7 @@ any post is linted.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 import types
 import typing
@@ -43,6 +44,15 @@ class NoOptions:
     """The options of a rule that has none."""
 
 
+class Phase(enum.Enum):
+    """When the linter runs a rule: on the post (``check``), or after every other rule,
+    on the post's suppressions and what they suppressed (``check_suppressions`` of
+    :class:`ampcheck.engine.suppressions.SuppressionRule`)."""
+
+    POST = "post"
+    SUPPRESSIONS = "suppressions"
+
+
 class Rule:
     """Base class of all rules.
 
@@ -57,6 +67,8 @@ class Rule:
     - ``Options``: a frozen dataclass of the rule's options with their defaults.
     - ``doc``: the rule's Markdown document, for rules that do not ship one in the
       rule book (plugins); ``ampcheck --explain CODE`` prints it.
+    - ``phase``: when the linter runs it (:class:`Phase`; ``POST`` for all but the
+      rules that judge suppressions).
 
     An instance holds its resolved options in ``self.options``.
     """
@@ -69,6 +81,7 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     Options: ClassVar[type[Any]] = NoOptions
     doc: ClassVar[str | None] = None
+    phase: ClassVar[Phase] = Phase.POST
 
     def __init__(self, options: Any = None) -> None:
         self.options: Any = options if options is not None else self.Options()

@@ -137,12 +137,6 @@ class Session:
             settings.rules,
             settings.required_fields,
         )
-        from ampcheck.engine.suppressions import SuppressionRule
-
-        known = tuple((r.code, r.name) for r in self.plugins.rules)
-        for active in self.rules:
-            if isinstance(active.rule, SuppressionRule):
-                active.rule.known_rules = known
         return self.rules
 
     def error(self, message: str) -> None:
@@ -168,6 +162,7 @@ class Session:
             fix=fixing and opts.fix,
             diff=fixing and opts.diff,
             unsafe=opts.unsafe_fixes,
+            known=tuple((r.code, r.name) for r in self.plugins.rules),
         )
 
     def lint_text(self, path: str, text: str | bytes) -> FileResult:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ampcheck.document.post import Post
@@ -46,6 +47,7 @@ def fix_post(
     *,
     unsafe: bool = False,
     timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    known: tuple[tuple[str, str], ...] | None = None,
 ) -> FixOutcome:
     """Fix ``post`` in memory. Overlapping fixes wait for the next pass.
 
@@ -53,12 +55,14 @@ def fix_post(
     fixes would damage the post, change nothing, or still find something to fix
     after :data:`MAX_PASSES` passes is named in an internal error and its fixes are
     not applied; the other rules' fixes are. A rule that fails (an internal error) is
-    left out of the later passes. ``timeout`` is each rule's time on each pass.
+    left out of the later passes. ``timeout`` is each rule's time on each pass;
+    ``known`` the rules the run knows (see :func:`~ampcheck.engine.linter.lint`).
     """
-    outcome, restless = _fix(post, rules, unsafe, timeout, {})
+    lint_pass = functools.partial(lint, timeout=timeout, known=known)
+    outcome, restless = _fix(post, rules, unsafe, lint_pass, {})
     if restless:
         why = f"its fixes did not settle after {MAX_PASSES} passes"
-        again, still = _fix(post, rules, unsafe, timeout, dict.fromkeys(restless, why))
+        again, still = _fix(post, rules, unsafe, lint_pass, dict.fromkeys(restless, why))
         if not still:
             return again
     return outcome
@@ -68,7 +72,7 @@ def _fix(
     post: Post,
     rules: Sequence[ActiveRule],
     unsafe: bool,
-    timeout: float | None,
+    lint_pass: Callable[[Post, Sequence[ActiveRule]], LintResult],
     blocked: dict[str, str],
 ) -> tuple[FixOutcome, set[str]]:
     """:func:`fix_post` with the rules in ``blocked`` (rule -> why) not fixed; and
@@ -84,18 +88,18 @@ def _fix(
     first: LintResult | None = None
 
     def wanted(d: Diagnostic) -> bool:
-        return allowed(d.fix, unsafe) and _rule_label(d) not in blocked
+        return allowed(d.fix, unsafe) and d.code not in blocked
 
     for _ in range(MAX_PASSES):
-        result = lint(current, active, timeout=timeout)
+        result = lint_pass(current, active)
         if first is None:
             first = result
         if result.errors:
             errors.extend(result.errors)
-            active = [r for r in active if f"{r.code} ({r.name})" not in result.failed]
+            active = [r for r in active if r.code not in result.failed]
         for d in result.diagnostics:
             if wanted(d) and _changes_nothing(d, current):
-                blocked[_rule_label(d)] = "its fix changes nothing"
+                blocked[d.code] = "its fix changes nothing"
         todo = [d for d in result.diagnostics if wanted(d)]
         if not todo:
             break
@@ -113,9 +117,9 @@ def _fix(
         replaced = _track(replaced, edits)
         current = fixed
     else:
-        result = lint(current, active, timeout=timeout)
+        result = lint_pass(current, active)
         errors.extend(result.errors)
-        restless = {_rule_label(d) for d in result.diagnostics if wanted(d)}
+        restless = {d.code for d in result.diagnostics if wanted(d)}
         if restless:
             assert first is not None
             err = InternalError(
@@ -124,9 +128,12 @@ def _fix(
             remaining = LintResult(first.diagnostics, [*_unique(errors), err])
             return FixOutcome(original, [], remaining, "no convergence"), restless
     nothing = "" if current is not original else ", nothing was written"
-    for label, why in blocked.items():
-        errors.append(InternalError(post.path, f"fix refused{nothing}: {why}", label))
-    left = [_without_fix(d) if _rule_label(d) in blocked else d for d in result.diagnostics]
+    names = {r.code: r.name for r in rules}
+    for code, why in blocked.items():
+        errors.append(
+            InternalError(post.path, f"fix refused{nothing}: {why}", code, names.get(code))
+        )
+    left = [_without_fix(d) if d.code in blocked else d for d in result.diagnostics]
     result = LintResult(left, _unique(errors))
     if current is original:
         return FixOutcome(original, [], result), set()
@@ -170,13 +177,13 @@ def _apply_safely(current: Post, chosen: list[Diagnostic]) -> _Step:
         return _Step(fixed, edits, chosen, {})
     by_rule: dict[str, list[Diagnostic]] = {}
     for d in chosen:
-        by_rule.setdefault(_rule_label(d), []).append(d)
+        by_rule.setdefault(d.code, []).append(d)
     refused: dict[str, str] = {}
-    for label, fixes in by_rule.items():
+    for code, fixes in by_rule.items():
         why = attempt(fixes)[2] if len(by_rule) > 1 else refusal
         if why is not None:
-            refused[label] = why
-    kept = [d for d in chosen if _rule_label(d) not in refused]
+            refused[code] = why
+    kept = [d for d in chosen if d.code not in refused]
     if kept:
         fixed, edits, refusal = attempt(kept)
         if refusal is not None:  # only together do they damage the post: refuse them all
@@ -205,10 +212,6 @@ def _applied(current: Post, edits: list[Edit]) -> tuple[Post, list[Edit]]:
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     return fixed, [Edit(head, len(old) - tail, new[head : len(new) - tail])]
-
-
-def _rule_label(d: Diagnostic) -> str:
-    return f"{d.code} ({d.name})"
 
 
 def _without_fix(d: Diagnostic) -> Diagnostic:

@@ -19,14 +19,20 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 
 from ampcheck.config import Limits
 from ampcheck.document.post import Post
 from ampcheck.engine.baseline import fingerprint
 from ampcheck.engine.registry import ActiveRule
-from ampcheck.engine.suppressions import SuppressionRule, Suppressions, find_suppressions
+from ampcheck.engine.suppressions import (
+    SuppressionContext,
+    SuppressionRule,
+    Suppressions,
+    find_suppressions,
+)
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError, Severity, Violation
+from ampcheck.rule import Phase
 
 #: seconds one rule may spend on one file by default (the ``rule-timeout`` setting)
 DEFAULT_RULE_TIMEOUT = Limits().rule_timeout
@@ -48,7 +54,7 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
-    #: rules (``"CODE (name)"``) that failed on the post, or were not run on it
+    #: the codes of the rules that failed on the post, or were not run on it
     failed: set[str] = field(default_factory=set)
 
 
@@ -64,7 +70,11 @@ class _TooMany(Exception):
 
 
 def lint(
-    post: Post, rules: Sequence[ActiveRule], *, timeout: float | None = DEFAULT_RULE_TIMEOUT
+    post: Post,
+    rules: Sequence[ActiveRule],
+    *,
+    timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    known: tuple[tuple[str, str], ...] | None = None,
 ) -> LintResult:
     """Run every rule; a rule that raises, takes more than ``timeout`` seconds or
     returns nonsense becomes an internal error naming the rule, and the other rules
@@ -72,7 +82,9 @@ def lint(
 
     Diagnostics that a suppression covers (``<!-- ampcheck-disable ... -->``, the
     ``ampcheck: {ignore: ...}`` front-matter key) are left out, so they are not fixed
-    either; rules that judge the suppressions (AC001) run last.
+    either; rules that judge the suppressions (AC001, :attr:`Phase.SUPPRESSIONS`) run
+    last. ``known`` is the (code, name) of every rule the run knows (see
+    :class:`SuppressionContext`).
     """
     with Deadline(timeout) as limit:
         result = LintResult()
@@ -82,8 +94,8 @@ def lint(
         timeouts = 0
         for active in rules:
             if timeouts >= MAX_TIMEOUTS:
-                skipped.append(_label(active))
-            elif isinstance(active.rule, SuppressionRule):
+                skipped.append(active.code)
+            elif active.rule.phase is Phase.SUPPRESSIONS:
                 judges.append(active)
             else:
                 status = _run(post, active, active.rule.check, result, limit)
@@ -91,7 +103,7 @@ def lint(
                     ran.append(active)
                 timeouts += status == _TIMEOUT
         if timeouts >= MAX_TIMEOUTS:
-            skipped.extend(_label(judge) for judge in judges)
+            skipped.extend(judge.code for judge in judges)
             judges = []
         if skipped:
             result.failed.update(skipped)
@@ -115,11 +127,13 @@ def lint(
             judges = []
         for active in judges:
             judged = LintResult()
-            judge = active.rule
-            assert isinstance(judge, SuppressionRule)
+            judge = cast(SuppressionRule, active.rule)
+            context = SuppressionContext(found, ran, known)
 
-            def check(post: Post, judge: SuppressionRule = judge) -> Iterable[Violation]:
-                return judge.check_suppressions(post, found, ran)
+            def check(
+                post: Post, judge: SuppressionRule = judge, context: SuppressionContext = context
+            ) -> Iterable[Violation]:
+                return judge.check_suppressions(post, context)
 
             _run(post, active, check, judged, limit)
             result.errors.extend(judged.errors)
@@ -148,7 +162,7 @@ def _run(
 ) -> str:
     """Run one rule into ``result``: :data:`_OK`, or :data:`_FAILED` or
     :data:`_TIMEOUT` (with an internal error, and nothing the rule reported kept)."""
-    label = _label(active)
+    code, name = active.code, active.name
     size = len(post.text)
     violations: list[object] = []
     try:
@@ -162,18 +176,18 @@ def _run(
             limit.disarm()
     except _TooMany:
         message = f"reported more than {MAX_VIOLATIONS:,} problems in one file; stopped"
-        result.errors.append(InternalError(post.path, message, label))
-        result.failed.add(label)
+        result.errors.append(InternalError(post.path, message, code, name))
+        result.failed.add(code)
         return _FAILED
     except (Exception, SystemExit, RuleTimeout) as exc:
         # SystemExit: a plugin calling sys.exit() must not end the run
-        result.errors.append(InternalError(post.path, describe(exc, limit.seconds), label))
-        result.failed.add(label)
+        result.errors.append(InternalError(post.path, describe(exc, limit.seconds), code, name))
+        result.failed.add(code)
         return _TIMEOUT if isinstance(exc, RuleTimeout) else _FAILED
     for reported in violations:
         problem = _check_violation(reported, size)
         if problem:
-            result.errors.append(InternalError(post.path, problem, label))
+            result.errors.append(InternalError(post.path, problem, code, name))
             continue
         assert isinstance(reported, Violation)
         result.diagnostics.append(_diagnostic(post, active, reported))
@@ -181,11 +195,6 @@ def _run(
 
 
 _OK, _FAILED, _TIMEOUT = "ok", "failed", "timeout"
-
-
-def _label(active: ActiveRule) -> str:
-    """How errors name a rule: ``CODE (name)``."""
-    return f"{active.code} ({active.name})"
 
 
 def describe(exc: BaseException, timeout: float | None) -> str:

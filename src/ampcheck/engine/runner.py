@@ -39,6 +39,8 @@ class Context:
     fix: bool = False
     diff: bool = False
     unsafe: bool = False
+    #: (code, name) of every rule the run knows (for the rules judging suppressions)
+    known: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass
@@ -107,7 +109,7 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
             return result
     post = Post(shown, data, site, site_path if shown != "-" else None)
     if not fixing:
-        outcome = lint(post, ctx.rules, timeout=timeout)
+        outcome = lint(post, ctx.rules, timeout=timeout, known=ctx.known)
         result.diagnostics, result.errors = outcome.diagnostics, outcome.errors
         if key is not None:
             ctx.cache.put(key, outcome.diagnostics, outcome.errors)  # type: ignore[union-attr]
@@ -115,7 +117,7 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
     from ampcheck.engine.atomic import write_atomic
     from ampcheck.engine.fixer import encode, fix_post, unified_diff
 
-    fixed = fix_post(post, ctx.rules, unsafe=ctx.unsafe, timeout=timeout)
+    fixed = fix_post(post, ctx.rules, unsafe=ctx.unsafe, timeout=timeout, known=ctx.known)
     result.errors = list(fixed.remaining.errors)
     if ctx.diff:
         if fixed.changed:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from ampcheck.model import Diagnostic, Violation
-from ampcheck.rule import Rule
+from ampcheck.rule import Phase, Rule
 
 if TYPE_CHECKING:
     from ampcheck.document.post import Post
@@ -267,24 +267,28 @@ def _front_matter(post: Post, found: Suppressions) -> None:
     )
 
 
+class SuppressionContext(NamedTuple):
+    """What a rule judging the suppressions is given: the post's suppressions (``used``
+    filled in), the rules that ran on the post without an error, and the (code, name)
+    of every rule the run knows, so that a rule that is not enabled can be told from a
+    misspelt one (``None``: only the rules that ran are known)."""
+
+    found: Suppressions
+    ran: Sequence[ActiveRule]
+    known: tuple[tuple[str, str], ...] | None = None
+
+
 class SuppressionRule(Rule):
     """A rule that judges the suppressions themselves, run after the other rules.
 
-    The linter calls :meth:`check_suppressions` instead of :meth:`Rule.check`, with
-    the post's suppressions (``used`` filled in) and the rules that ran on the post
-    without an error. Its diagnostics are suppressed only by suppressions that name
-    it.
+    The linter calls :meth:`check_suppressions` instead of :meth:`Rule.check`. Its
+    diagnostics are suppressed only by suppressions that name it.
     """
 
-    #: (code, name) of every rule the run knows, set by the command line so that a
-    #: rule that is not enabled can be told from a misspelt one; ``None``: only the
-    #: rules that ran are known.
-    known_rules: tuple[tuple[str, str], ...] | None = None
+    phase = Phase.SUPPRESSIONS
 
     def check(self, post: Post) -> Iterator[Violation]:
         return iter(())
 
-    def check_suppressions(
-        self, post: Post, found: Suppressions, ran: Sequence[ActiveRule]
-    ) -> Iterable[Violation]:
+    def check_suppressions(self, post: Post, context: SuppressionContext) -> Iterable[Violation]:
         raise NotImplementedError

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ampcheck.engine.suppressions import Directive, Key, Kind, SuppressionRule, Suppressions
+from ampcheck.engine.suppressions import (
+    Directive,
+    Key,
+    Kind,
+    SuppressionContext,
+    SuppressionRule,
+)
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 
 if TYPE_CHECKING:
     from ampcheck.document.post import Post
-    from ampcheck.engine.registry import ActiveRule
 
 _WHERE = {
     Kind.DISABLE: "after it",
@@ -30,13 +35,12 @@ class UnusedSuppression(SuppressionRule):
     fixable = FixAvailability.SOMETIMES
     enabled_by_default = False
 
-    def check_suppressions(
-        self, post: Post, found: Suppressions, ran: Sequence[ActiveRule]
-    ) -> Iterator[Violation]:
+    def check_suppressions(self, post: Post, context: SuppressionContext) -> Iterator[Violation]:
+        found = context.found
         for bad in found.malformed:
             yield Violation(bad.start, bad.end, bad.message)
-        ran_rules = [(a.code, a.name) for a in ran]
-        known = self.known_rules if self.known_rules is not None else tuple(ran_rules)
+        ran_rules = [(a.code, a.name) for a in context.ran]
+        known = context.known if context.known is not None else tuple(ran_rules)
         for i, directive in enumerate(found.directives):
             if directive.kind is Kind.ENABLE:
                 for key in directive.keys:
