@@ -8,8 +8,9 @@ with file-relative line and column numbers and the rule's code, name and severit
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Severity(enum.Enum):
@@ -136,6 +137,58 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self, *, complete: bool = False) -> dict[str, Any]:
+        """The diagnostic as JSON values: the fields of the JSON output, and with
+        ``complete`` also what :meth:`from_dict` needs to rebuild it exactly (the
+        fix's edits, the offsets, the fingerprint)."""
+        fix: dict[str, Any] | None = None
+        if self.fix is not None:
+            fix = {"applicability": self.fix.applicability.value, "title": self.fix.title}
+            if complete:
+                fix = {"edits": [[e.start, e.end, e.content] for e in self.fix.edits], **fix}
+        out: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "fix": fix,
+        }
+        if complete:
+            out.update(start=self.start, end=self.end, fingerprint=self.fingerprint)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Diagnostic:
+        """The diagnostic :meth:`to_dict` (``complete``) wrote; ``KeyError``,
+        ``TypeError`` or ``ValueError`` when ``raw`` is not one."""
+        fix = raw["fix"]
+        return cls(
+            path=raw["path"],
+            line=raw["line"],
+            column=raw["column"],
+            end_line=raw["end_line"],
+            end_column=raw["end_column"],
+            code=raw["code"],
+            name=raw["name"],
+            severity=Severity(raw["severity"]),
+            message=raw["message"],
+            fix=None
+            if fix is None
+            else Fix(
+                tuple(Edit(s, e, c) for s, e, c in fix["edits"]),
+                Applicability(fix["applicability"]),
+                fix["title"],
+            ),
+            start=raw["start"],
+            end=raw["end"],
+            fingerprint=raw["fingerprint"],
+        )
 
 
 class InternalError(NamedTuple):

@@ -16,10 +16,9 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from ampcheck.engine.atomic import write_atomic
-from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError, Severity
+from ampcheck.model import Diagnostic, InternalError
 
 FORMAT = 2
 # https://bford.info/cachedir/: backup and archiving tools skip a folder holding this
@@ -93,7 +92,7 @@ class Cache:
             if raw.get("format") != FORMAT:
                 return None
             return (
-                [_diagnostic(d) for d in raw["diagnostics"]],
+                [Diagnostic.from_dict(d) for d in raw["diagnostics"]],
                 [InternalError(**e) for e in raw["errors"]],
             )
         except (OSError, ValueError, KeyError, TypeError):
@@ -103,7 +102,11 @@ class Cache:
         if errors:
             return  # an internal error may be passing (a time budget): do not keep it
         entry = self._entry(key)
-        payload = {"format": FORMAT, "diagnostics": [_plain(d) for d in diagnostics], "errors": []}
+        payload = {
+            "format": FORMAT,
+            "diagnostics": [d.to_dict(complete=True) for d in diagnostics],
+            "errors": [],
+        }
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         with contextlib.suppress(OSError):
             self._prepare()
@@ -121,48 +124,3 @@ class Cache:
         if not ignore.exists():
             ignore.write_text("# created by ampcheck\n*\n", encoding="utf-8")
         self._ready = True
-
-
-def _plain(d: Diagnostic) -> dict[str, Any]:
-    fix = None
-    if d.fix is not None:
-        fix = {
-            "edits": [[e.start, e.end, e.content] for e in d.fix.edits],
-            "applicability": d.fix.applicability.value,
-            "title": d.fix.title,
-        }
-    from ampcheck.output.formatters import diagnostic_to_dict
-
-    # the JSON output's fields, with the whole fix and the offsets the output leaves out
-    return {
-        **diagnostic_to_dict(d),
-        "fix": fix,
-        "start": d.start,
-        "end": d.end,
-        "fingerprint": d.fingerprint,
-    }
-
-
-def _diagnostic(raw: dict[str, Any]) -> Diagnostic:
-    fix = raw["fix"]
-    return Diagnostic(
-        path=raw["path"],
-        line=raw["line"],
-        column=raw["column"],
-        end_line=raw["end_line"],
-        end_column=raw["end_column"],
-        code=raw["code"],
-        name=raw["name"],
-        severity=Severity(raw["severity"]),
-        message=raw["message"],
-        fix=None
-        if fix is None
-        else Fix(
-            tuple(Edit(s, e, c) for s, e, c in fix["edits"]),
-            Applicability(fix["applicability"]),
-            fix["title"],
-        ),
-        start=raw["start"],
-        end=raw["end"],
-        fingerprint=raw["fingerprint"],
-    )

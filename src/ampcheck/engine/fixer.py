@@ -1,8 +1,8 @@
-"""Apply fixes: passes until nothing changes, a re-parse safety net, atomic writes."""
+"""Fixing a post: passes of fixes until nothing changes, each pass checked by the
+re-parse guard (:mod:`ampcheck.engine.safety`) before the next."""
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import difflib
 import functools
@@ -10,13 +10,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ampcheck.document.post import Post
+from ampcheck.engine.edits import (
+    LineMap,
+    Region,
+    apply_edits,
+    edited_lines,
+    lines,
+    non_overlapping,
+    track,
+)
 from ampcheck.engine.linter import DEFAULT_RULE_TIMEOUT, LintResult, lint
 from ampcheck.engine.registry import ActiveRule
+from ampcheck.engine.safety import safety_check
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError
 
 MAX_PASSES = 10
-#: a line of the text before a pass -> its number after it (lines no edit touched)
-LineMap = dict[int, int]
 
 
 @dataclass
@@ -80,7 +88,7 @@ def _fix(
     original = post
     current = post
     applied: list[Diagnostic] = []
-    replaced: list[_Region] = []
+    replaced: list[Region] = []
     errors: list[InternalError] = []
     blocked = dict(blocked)
     active = list(rules)
@@ -103,7 +111,7 @@ def _fix(
         todo = [d for d in result.diagnostics if wanted(d)]
         if not todo:
             break
-        chosen = _non_overlapping(todo)
+        chosen = non_overlapping(todo)
         step_result = _apply_safely(current, chosen)
         blocked.update(step_result.refused)
         if step_result.post is None:
@@ -114,7 +122,7 @@ def _fix(
         if line_map is not None:
             step = {line: step[to] for line, to in line_map.items() if to in step}
         line_map = step
-        replaced = _track(replaced, edits)
+        replaced = track(replaced, edits)
         current = fixed
     else:
         result = lint_pass(current, active)
@@ -224,59 +232,6 @@ def _unique(errors: list[InternalError]) -> list[InternalError]:
     return list(dict.fromkeys(errors))
 
 
-@dataclass(frozen=True, slots=True)
-class _Region:
-    """Text that fixes wrote: ``cur_start..cur_end`` in the current text replaced
-    ``orig_start..orig_end`` of the original."""
-
-    cur_start: int
-    cur_end: int
-    orig_start: int
-    orig_end: int
-
-
-def _track(regions: list[_Region], edits: Sequence[Edit]) -> list[_Region]:
-    """The replaced regions once ``edits`` (disjoint, in the coordinates of the text
-    ``regions`` describe) are applied: the regions and the edits (with the original
-    span each covers) are merged where they overlap or touch, then moved by the
-    length the edits before them added."""
-    starts = [r.cur_start for r in regions]
-    items = [(r.cur_start, r.cur_end, r.orig_start, r.orig_end, 0) for r in regions]
-    for e in edits:
-        low = _to_original(regions, starts, e.start, high=False)
-        high = _to_original(regions, starts, e.end, high=True)
-        items.append((e.start, e.end, low, high, len(e.content) - (e.end - e.start)))
-    items.sort(key=lambda item: (item[0], item[1]))
-    merged: list[list[int]] = []
-    for start, end, low, high, grown in items:
-        if merged and start <= merged[-1][1]:
-            last = merged[-1]
-            last[1] = max(last[1], end)
-            last[2] = min(last[2], low)
-            last[3] = max(last[3], high)
-            last[4] += grown
-        else:
-            merged.append([start, end, low, high, grown])
-    out: list[_Region] = []
-    delta = 0
-    for start, end, low, high, grown in merged:
-        out.append(_Region(start + delta, end + delta + grown, low, high))
-        delta += grown
-    return out
-
-
-def _to_original(regions: list[_Region], starts: list[int], offset: int, *, high: bool) -> int:
-    """Where an offset of the current text stands in the original; inside (or at the
-    edge of) text a fix wrote, the start or end of what that text replaced."""
-    k = bisect.bisect_right(starts, offset) - 1
-    if k < 0:
-        return offset
-    r = regions[k]
-    if offset <= r.cur_end:
-        return r.orig_end if high else r.orig_start
-    return offset - r.cur_end + r.orig_end
-
-
 def _edits(diagnostic: Diagnostic, post: Post) -> list[Edit]:
     assert diagnostic.fix is not None
     edits = list(diagnostic.fix.edits)
@@ -287,159 +242,6 @@ def _edits(diagnostic: Diagnostic, post: Post) -> list[Edit]:
             for e in edits
         ]
     return edits
-
-
-def _non_overlapping(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The fixes of this pass: in text order, each skipping any fix whose edits touch
-    the edits already taken (it is found again, on the new text, next pass).
-
-    The edits taken are disjoint, kept sorted: an edit conflicts with one of them
-    only if it conflicts with its neighbour on either side (``O(log n)`` each).
-    """
-    chosen: list[Diagnostic] = []
-    starts: list[int] = []
-    taken: list[Edit] = []
-    for d in sorted(diagnostics, key=lambda d: (d.fix.start, d.fix.end) if d.fix else (0, 0)):
-        assert d.fix is not None
-        if any(_conflicts(e, starts, taken) for e in d.fix.edits):
-            continue
-        chosen.append(d)
-        for e in sorted(d.fix.edits, key=lambda e: (e.start, e.end)):
-            i = bisect.bisect_right(starts, e.start)
-            starts.insert(i, e.start)
-            taken.insert(i, e)
-    return chosen
-
-
-def _conflicts(edit: Edit, starts: list[int], taken: list[Edit]) -> bool:
-    i = bisect.bisect_left(starts, edit.start)
-    return (i > 0 and _conflict(edit, taken[i - 1])) or (
-        i < len(taken) and _conflict(edit, taken[i])
-    )
-
-
-def _conflict(a: Edit, b: Edit) -> bool:
-    return (a.start < b.end and b.start < a.end) or a.start == b.start
-
-
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits to ``text``."""
-    parts: list[str] = []
-    pos = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        parts.append(text[pos : edit.start])
-        parts.append(edit.content)
-        pos = edit.end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-def edited_lines(before: Post, after: Post, edits: Sequence[Edit]) -> LineMap:
-    """The lines of ``before`` (0-based) that no edit touches, and their numbers in
-    ``after`` (``after`` is ``before`` with ``edits`` applied).
-
-    An edit touches the lines whose characters or line ending it changes, the line
-    after a line ending it changes, and the line it inserts text into (at its start
-    too). In linear time: no diff of the two texts is needed.
-    """
-    starts = before.line_starts
-    count = len(starts)
-    marks = [0] * (count + 1)
-    ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    for e in ordered:
-        first = bisect.bisect_right(starts, e.start) - 1
-        last = bisect.bisect_right(starts, e.end) - 1 if e.end > e.start else first
-        marks[first] += 1
-        marks[last + 1] -= 1
-    new_starts = after.line_starts
-    mapped: LineMap = {}
-    touched = 0
-    delta = 0
-    k = 0
-    for line in range(count):
-        touched += marks[line]
-        while k < len(ordered) and ordered[k].start < starts[line]:
-            e = ordered[k]
-            delta += len(e.content) - (e.end - e.start)
-            k += 1
-        if touched:
-            continue
-        at = starts[line] + delta
-        j = bisect.bisect_right(new_starts, at) - 1
-        if j >= 0 and new_starts[j] == at:
-            mapped[line] = j
-    return mapped
-
-
-def safety_check(before: Post, after: Post, line_map: LineMap | None = None) -> str | None:
-    """Why the fixed text must not be written, or ``None`` when it may.
-
-    The front matter must still load if it loaded before, the HTML must not gain
-    unclosed elements or stray end tags, and every Markdown block outside the
-    changed lines must be the same block, at the same place, as before.
-    ``line_map`` says which lines are unchanged and where they went (from
-    :func:`edited_lines`); without it, the texts are compared line by line.
-    """
-    before = _as_written(before)
-    fm_before, fm_after = before.front_matter, after.front_matter
-    loaded_before = fm_before is not None and fm_before.data is not None
-    if loaded_before and (fm_after is None or fm_after.data is None):
-        return "the front matter would no longer load"
-    if _html_damage(after) > _html_damage(before):
-        return "the HTML would gain unclosed elements or stray end tags"
-    if line_map is None:
-        line_map = _diff_lines(before.text, after.text)
-    return _blocks_changed(before, after, line_map)
-
-
-def _as_written(post: Post) -> Post:
-    """The post as its author wrote it: a UTF-16 file (a UTF-16 byte order mark, not
-    UTF-8) decoded as UTF-16. Read as UTF-8, its bytes show no front matter or HTML,
-    and the structure of its conversion to UTF-8 must be compared with the real one."""
-    if post.first_undecodable is None or not post.data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return post
-    try:
-        return post.with_text(post.data.decode("utf-16"))
-    except UnicodeDecodeError:
-        return post
-
-
-def _html_damage(post: Post) -> int:
-    doc = post.html
-    unclosed = sum(1 for el in doc.elements if not el.closed)
-    return unclosed + len(doc.stray_end_tags)
-
-
-def _diff_lines(before: str, after: str) -> LineMap:
-    line_map: LineMap = {}
-    matcher = difflib.SequenceMatcher(None, lines(before), lines(after), autojunk=False)
-    for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for k in range(i2 - i1):
-                line_map[i1 + k] = j1 + k
-    return line_map
-
-
-def _blocks_changed(before: Post, after: Post, line_map: LineMap) -> str | None:
-    new_blocks = {(sig, first) for sig, first, _last in after.block_signatures}
-    for sig, first, last in before.block_signatures:
-        if not all(line in line_map for line in range(first, last)):
-            continue
-        if last > first and line_map[last - 1] - line_map[first] != last - 1 - first:
-            continue
-        if (sig, line_map.get(first, -1)) not in new_blocks:
-            return f"the Markdown block on line {first + 1} ({sig[0]}) would change"
-    return None
-
-
-def lines(text: str) -> list[str]:
-    """Lines with their endings, split at LF only, as Markdown and Post count them
-    (``str.splitlines`` also splits at NEL, FF and other separators)."""
-    parts = text.split("\n")
-    out = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        out.append(parts[-1])
-    return out
 
 
 def encode(post: Post) -> bytes:

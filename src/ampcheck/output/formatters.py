@@ -62,27 +62,10 @@ def summary(report: Report) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
-    return {
-        "path": d.path,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.value,
-        "message": d.message,
-        "fix": None
-        if d.fix is None
-        else {"applicability": d.fix.applicability.value, "title": d.fix.title},
-    }
-
-
 def format_json(report: Report, out: TextIO) -> None:
     import json
 
-    rows = [diagnostic_to_dict(d) for d in report.diagnostics]
+    rows = [d.to_dict() for d in report.diagnostics]
     json.dump(rows, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
