@@ -5,29 +5,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document import layouts
 from ampcheck.document.post import Attribute, Element, Post
 from ampcheck.model import Violation
-from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp
 
 # Event handlers and javascript: URLs are AMP004's, on every element.
 EVENT_HANDLER_RE = re.compile(r"^on[a-z]")
 
 
-class AmpAttribute(Rule):
+class AmpAttribute(amp.AmpElementRule):
     code = "AMP003"
     name = "amp-attribute"
     summary = (
         "An AMP component has an attribute it does not allow, a bad value, or lacks one it needs"
     )
 
-    def check(self, post: Post) -> Iterator[Violation]:
-        table = amp.table()
-        for el in layouts.amp_elements(post):
-            comp = amp.component(el.name)
-            if comp is not None:
-                yield from _check(table, comp, el)
+    def check_element(self, post: Post, el: Element) -> Iterator[Violation]:
+        comp = amp.component(el.name)
+        if comp is not None:
+            yield from _check(amp.table(), comp, el)
 
 
 def _check(table: amp.ComponentTable, comp: amp.Component, el: Element) -> Iterator[Violation]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ampcheck.config import read_toml
-from ampcheck.document.layouts import is_amp_post
+from ampcheck.document.layouts import amp_elements, is_amp_post
 from ampcheck.document.post import Attribute, Element, Post
 from ampcheck.model import Violation
 from ampcheck.rule import Rule
@@ -512,6 +512,19 @@ class AmpOptions:
     says whether a post is an AMP page."""
 
     amp_key: str = "amp"
+
+
+class AmpElementRule(Rule):
+    """A rule that judges each AMP element (``amp-*``) of a post on its own, whether
+    the post is an AMP page or not: :meth:`check_element` is called for each."""
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        for el in amp_elements(post):
+            yield from self.check_element(post, el)
+
+    def check_element(self, post: Post, el: Element) -> Iterator[Violation]:
+        """Yield the violations of one AMP element."""
+        raise NotImplementedError
 
 
 class AmpPageRule(Rule):

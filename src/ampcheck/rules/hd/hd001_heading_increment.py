@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ampcheck.document.post import Post
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.rule import Rule
-from ampcheck.rules.hd.headings import Heading, HeadingKind, headings, title_level
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    #: the front-matter key the layout prints as the page's <h1> ("" to ignore it)
-    front_matter_title: str = "title"
+from ampcheck.rules.hd.headings import Heading, HeadingKind, TitleOptions, headings, title_level
 
 
 class HeadingIncrement(Rule):
@@ -23,7 +16,7 @@ class HeadingIncrement(Rule):
     summary = "A heading skips a level: it is more than one level deeper than the one before"
     severity = Severity.WARNING
     fixable = FixAvailability.ALWAYS
-    Options = Options
+    Options = TitleOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
         # markdownlint MD001: the title counts as the heading before the first one (at

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ampcheck.document.post import Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import Rule
-from ampcheck.rules.hd.headings import headings, nothing_before, title_level
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    #: the front-matter key the layout prints as the page's <h1> ("" to ignore it)
-    front_matter_title: str = "title"
+from ampcheck.rules.hd.headings import TitleOptions, headings, nothing_before, title_level
 
 
 class HeadingSingleH1(Rule):
@@ -22,7 +15,7 @@ class HeadingSingleH1(Rule):
     name = "heading-single-h1"
     summary = "A level-1 heading in the body besides the post's title"
     severity = Severity.WARNING
-    Options = Options
+    Options = TitleOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
         key = self.options.front_matter_title

@@ -16,6 +16,7 @@ import enum
 import re
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -409,6 +410,14 @@ def has_title(post: Post, key: str) -> bool:
     if post.site is not None and post.file is not None:
         return key in post.site.defaults_for(post.file)
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class TitleOptions:
+    """The option of the rules that count the post's title as its first heading."""
+
+    #: the front-matter key the layout prints as the page's <h1> ("" to ignore it)
+    front_matter_title: str = "title"
 
 
 def title_level(post: Post, key: str) -> int:
