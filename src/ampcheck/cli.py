@@ -62,6 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="posts or folders to check (default: ./_posts if it exists, else .); "
         "'-' reads standard input",
     )
+    for add in (_fixing, _selection, _output, _baseline, _information, _speed):
+        add(p)
+    p.add_argument("--config", metavar="FILE", help="read settings from this file")
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
+    p.add_argument(
+        "--rule-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop a rule that spends longer on one file, and report it (default: the "
+        "rule-timeout setting, 10; 0: no limit)",
+    )
+    return p
+
+
+def _fixing(p: argparse.ArgumentParser) -> None:
     fixing = p.add_argument_group("fixing")
     fixing.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
     fixing.add_argument(
@@ -70,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff, write nothing"
     )
+
+
+def _selection(p: argparse.ArgumentParser) -> None:
     sel = p.add_argument_group("rule selection")
     for flag, text in (
         ("--select", "run only these rules (codes, prefixes, names, ALL)"),
@@ -77,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("--ignore", "do not run these rules"),
     ):
         sel.add_argument(flag, type=_comma_list, action="extend", metavar="RULES", help=text)
+
+
+def _output(p: argparse.ArgumentParser) -> None:
     out = p.add_argument_group("output")
     out.add_argument(
         "--format",
@@ -96,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+
+
+def _baseline(p: argparse.ArgumentParser) -> None:
     base = p.add_argument_group("baseline")
     base.add_argument(
         "--baseline",
@@ -107,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="record every problem found now in this baseline file, and report none",
     )
+
+
+def _information(p: argparse.ArgumentParser) -> None:
     info = p.add_argument_group("information")
     info.add_argument("--explain", metavar="RULE", help="print a rule's documentation")
     info.add_argument(
@@ -120,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the resolved configuration and where each value comes from",
     )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
+
+
+def _speed(p: argparse.ArgumentParser) -> None:
     perf = p.add_argument_group("speed")
     perf.add_argument(
         "--jobs",
@@ -136,16 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"keep results here (default: {CACHE_DIR_NAME}/ beside the configuration file)",
     )
-    p.add_argument("--config", metavar="FILE", help="read settings from this file")
-    p.add_argument("--stdin-filename", metavar="PATH", help="the path standard input stands for")
-    p.add_argument(
-        "--rule-timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="stop a rule that spends longer on one file, and report it (default: the "
-        "rule-timeout setting, 10; 0: no limit)",
-    )
-    return p
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:

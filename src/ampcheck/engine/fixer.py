@@ -85,74 +85,94 @@ def _fix(
 ) -> tuple[FixOutcome, set[str]]:
     """:func:`fix_post` with the rules in ``blocked`` (rule -> why) not fixed; and
     the rules that still had fixes after the last pass (then nothing is applied)."""
-    original = post
-    current = post
-    applied: list[Diagnostic] = []
-    replaced: list[Region] = []
-    errors: list[InternalError] = []
-    blocked = dict(blocked)
-    active = list(rules)
+    passes = _Passes(post, post, unsafe, dict(blocked), list(rules))
+    for _ in range(MAX_PASSES):
+        result = lint_pass(passes.current, passes.active)
+        if not passes.step(result):
+            break
+    else:
+        result = lint_pass(passes.current, passes.active)
+        passes.errors.extend(result.errors)
+        restless = {d.code for d in result.diagnostics if passes.wanted(d)}
+        if restless:
+            why = f"fixes did not settle after {MAX_PASSES} passes; nothing was written"
+            return passes.refused(why, "no convergence"), restless
+    return passes.outcome(result, rules), set()
+
+
+@dataclass
+class _Passes:
+    """The passes of :func:`_fix` so far: the post as fixed (``current``), the rules
+    whose fixes are refused (``blocked``: rule -> why) or that failed (left out of
+    ``active``), and what the applied fixes replaced."""
+
+    original: Post
+    current: Post
+    unsafe: bool
+    blocked: dict[str, str]
+    active: list[ActiveRule]
+    applied: list[Diagnostic] = field(default_factory=list)
+    replaced: list[Region] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+    #: the lines of the original that no fix touched, and their lines now
     line_map: LineMap | None = None
     first: LintResult | None = None
 
-    def wanted(d: Diagnostic) -> bool:
-        return allowed(d.fix, unsafe) and d.code not in blocked
+    def wanted(self, d: Diagnostic) -> bool:
+        return allowed(d.fix, self.unsafe) and d.code not in self.blocked
 
-    for _ in range(MAX_PASSES):
-        result = lint_pass(current, active)
-        if first is None:
-            first = result
+    def step(self, result: LintResult) -> bool:
+        """Apply one pass's fixes (found by ``result``); ``False`` when none is left."""
+        if self.first is None:
+            self.first = result
         if result.errors:
-            errors.extend(result.errors)
-            active = [r for r in active if r.code not in result.failed]
+            self.errors.extend(result.errors)
+            self.active = [r for r in self.active if r.code not in result.failed]
         for d in result.diagnostics:
-            if wanted(d) and _changes_nothing(d, current):
-                blocked[d.code] = "its fix changes nothing"
-        todo = [d for d in result.diagnostics if wanted(d)]
+            if self.wanted(d) and _changes_nothing(d, self.current):
+                self.blocked[d.code] = "its fix changes nothing"
+        todo = [d for d in result.diagnostics if self.wanted(d)]
         if not todo:
-            break
-        chosen = non_overlapping(todo)
-        step_result = _apply_safely(current, chosen)
-        blocked.update(step_result.refused)
-        if step_result.post is None:
-            continue  # every fix of this pass was refused: the next pass finds the others
-        fixed, edits, chosen = step_result.post, step_result.edits, step_result.chosen
-        applied.extend(chosen)
-        step = edited_lines(current, fixed, edits)
-        if line_map is not None:
-            step = {line: step[to] for line, to in line_map.items() if to in step}
-        line_map = step
-        replaced = track(replaced, edits)
-        current = fixed
-    else:
-        result = lint_pass(current, active)
-        errors.extend(result.errors)
-        restless = {d.code for d in result.diagnostics if wanted(d)}
-        if restless:
-            assert first is not None
-            err = InternalError(
-                post.path, f"fixes did not settle after {MAX_PASSES} passes; nothing was written"
-            )
-            remaining = LintResult(first.diagnostics, [*_unique(errors), err])
-            return FixOutcome(original, [], remaining, "no convergence"), restless
-    nothing = "" if current is not original else ", nothing was written"
-    names = {r.code: r.name for r in rules}
-    for code, why in blocked.items():
-        errors.append(
-            InternalError(post.path, f"fix refused{nothing}: {why}", code, names.get(code))
-        )
-    left = [_without_fix(d) if d.code in blocked else d for d in result.diagnostics]
-    result = LintResult(left, _unique(errors))
-    if current is original:
-        return FixOutcome(original, [], result), set()
-    refusal = safety_check(original, current, line_map)
-    if refusal is not None:  # pragma: no cover - each pass was checked
-        assert first is not None
-        err = InternalError(post.path, f"fix refused, nothing was written: {refusal}")
-        remaining = LintResult(first.diagnostics, [*_unique(errors), err])
-        return FixOutcome(original, [], remaining, refusal), set()
-    spans = [(r.orig_start, r.orig_end) for r in replaced]
-    return FixOutcome(current, applied, result, spans=spans), set()
+            return False
+        taken = _apply_safely(self.current, non_overlapping(todo))
+        self.blocked.update(taken.refused)
+        if taken.post is None:
+            return True  # every fix of this pass was refused: the next pass finds the others
+        self.applied.extend(taken.chosen)
+        lines_kept = edited_lines(self.current, taken.post, taken.edits)
+        if self.line_map is not None:
+            lines_kept = {
+                line: lines_kept[to] for line, to in self.line_map.items() if to in lines_kept
+            }
+        self.line_map = lines_kept
+        self.replaced = track(self.replaced, taken.edits)
+        self.current = taken.post
+        return True
+
+    def refused(self, why: str, refusal: str) -> FixOutcome:
+        """Nothing is written: the first pass's findings, and why."""
+        assert self.first is not None
+        err = InternalError(self.original.path, why)
+        remaining = LintResult(self.first.diagnostics, [*_unique(self.errors), err])
+        return FixOutcome(self.original, [], remaining, refusal)
+
+    def outcome(self, result: LintResult, rules: Sequence[ActiveRule]) -> FixOutcome:
+        """The fixed post, with ``result`` (the last pass's findings) as what is left."""
+        original, current = self.original, self.current
+        nothing = "" if current is not original else ", nothing was written"
+        names = {r.code: r.name for r in rules}
+        for code, why in self.blocked.items():
+            message = f"fix refused{nothing}: {why}"
+            self.errors.append(InternalError(original.path, message, code, names.get(code)))
+        left = [_without_fix(d) if d.code in self.blocked else d for d in result.diagnostics]
+        result = LintResult(left, _unique(self.errors))
+        if current is original:
+            return FixOutcome(original, [], result)
+        refusal = safety_check(original, current, self.line_map)
+        if refusal is not None:  # pragma: no cover - each pass was checked
+            return self.refused(f"fix refused, nothing was written: {refusal}", refusal)
+        spans = [(r.orig_start, r.orig_end) for r in self.replaced]
+        return FixOutcome(current, self.applied, result, spans=spans)
 
 
 def _changes_nothing(d: Diagnostic, post: Post) -> bool:

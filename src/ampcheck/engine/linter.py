@@ -88,63 +88,89 @@ def lint(
     """
     with Deadline(timeout) as limit:
         result = LintResult()
-        ran: list[ActiveRule] = []
-        judges: list[ActiveRule] = []
-        skipped: list[str] = []
-        timeouts = 0
-        for active in rules:
-            if timeouts >= MAX_TIMEOUTS:
-                skipped.append(active.code)
-            elif active.rule.phase is Phase.SUPPRESSIONS:
-                judges.append(active)
-            else:
-                status = _run(post, active, active.rule.check, result, limit)
-                if status == _OK:
-                    ran.append(active)
-                timeouts += status == _TIMEOUT
-        if timeouts >= MAX_TIMEOUTS:
-            skipped.extend(judge.code for judge in judges)
-            judges = []
-        if skipped:
-            result.failed.update(skipped)
-            others = f"{len(skipped)} other rule{'s were' if len(skipped) > 1 else ' was'}"
-            message = (
-                f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
-            )
-            result.errors.append(InternalError(post.path, message))
-        try:
-            limit.arm()
-            try:
-                found = find_suppressions(post)
-                if found:
-                    result.diagnostics = found.apply(post, result.diagnostics)
-            finally:
-                limit.disarm()
-        except (Exception, RuleTimeout) as exc:
-            # every diagnostic is kept: better one too many than a problem hidden
-            message = f"the suppression comments could not be read: {describe(exc, timeout)}"
-            result.errors.append(InternalError(post.path, message))
+        ran, judges = _check_post(post, rules, result, limit)
+        found = _suppress(post, result, limit)
+        if found is None:
             judges = []
         for active in judges:
-            judged = LintResult()
-            judge = cast(SuppressionRule, active.rule)
-            context = SuppressionContext(found, ran, known)
-
-            def check(
-                post: Post, judge: SuppressionRule = judge, context: SuppressionContext = context
-            ) -> Iterable[Violation]:
-                return judge.check_suppressions(post, context)
-
-            _run(post, active, check, judged, limit)
-            result.errors.extend(judged.errors)
-            result.failed.update(judged.failed)
-            try:
-                result.diagnostics.extend(_explicitly_kept(post, found, judged.diagnostics))
-            except Exception as exc:
-                message = f"the suppression comments could not be read: {describe(exc, timeout)}"
-                result.errors.append(InternalError(post.path, message))
+            assert found is not None
+            _judge(post, active, SuppressionContext(found, ran, known), result, limit)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _check_post(
+    post: Post, rules: Sequence[ActiveRule], result: LintResult, limit: Deadline
+) -> tuple[list[ActiveRule], list[ActiveRule]]:
+    """Run the rules of the post phase into ``result``: the rules that ran without an
+    error, and the rules judging suppressions, still to run. After
+    :data:`MAX_TIMEOUTS` rules ran out of time, the others are not run at all."""
+    ran: list[ActiveRule] = []
+    judges: list[ActiveRule] = []
+    skipped: list[str] = []
+    timeouts = 0
+    for active in rules:
+        if timeouts >= MAX_TIMEOUTS:
+            skipped.append(active.code)
+        elif active.rule.phase is Phase.SUPPRESSIONS:
+            judges.append(active)
+        else:
+            status = _run(post, active, active.rule.check, result, limit)
+            if status == _OK:
+                ran.append(active)
+            timeouts += status == _TIMEOUT
+    if timeouts >= MAX_TIMEOUTS:
+        skipped.extend(judge.code for judge in judges)
+        judges = []
+    if skipped:
+        result.failed.update(skipped)
+        others = f"{len(skipped)} other rule{'s were' if len(skipped) > 1 else ' was'}"
+        message = f"{MAX_TIMEOUTS} rules ran out of time on this file, so {others} not run on it"
+        result.errors.append(InternalError(post.path, message))
+    return ran, judges
+
+
+def _suppress(post: Post, result: LintResult, limit: Deadline) -> Suppressions | None:
+    """Leave out of ``result`` what the post's suppressions cover; the suppressions,
+    or ``None`` when they could not be read (then every diagnostic is kept: better
+    one too many than a problem hidden)."""
+    try:
+        limit.arm()
+        try:
+            found = find_suppressions(post)
+            if found:
+                result.diagnostics = found.apply(post, result.diagnostics)
+        finally:
+            limit.disarm()
+    except (Exception, RuleTimeout) as exc:
+        message = f"the suppression comments could not be read: {describe(exc, limit.seconds)}"
+        result.errors.append(InternalError(post.path, message))
+        return None
+    return found
+
+
+def _judge(
+    post: Post,
+    active: ActiveRule,
+    context: SuppressionContext,
+    result: LintResult,
+    limit: Deadline,
+) -> None:
+    """Run a rule judging the suppressions into ``result``."""
+    judge = cast(SuppressionRule, active.rule)
+    judged = LintResult()
+
+    def check(post: Post) -> Iterable[Violation]:
+        return judge.check_suppressions(post, context)
+
+    _run(post, active, check, judged, limit)
+    result.errors.extend(judged.errors)
+    result.failed.update(judged.failed)
+    try:
+        result.diagnostics.extend(_explicitly_kept(post, context.found, judged.diagnostics))
+    except Exception as exc:
+        message = f"the suppression comments could not be read: {describe(exc, limit.seconds)}"
+        result.errors.append(InternalError(post.path, message))
 
 
 def _explicitly_kept(
