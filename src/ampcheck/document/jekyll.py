@@ -315,10 +315,22 @@ def _time(p: _Parse, m: re.Match[str]) -> None:
 
 def _ddd(p: _Parse, m: re.Match[str]) -> None:
     f = p.found
-    neg = m.group(1) == "-"
     s2, s3, s4, s5 = m.group(2), m.group(3), m.group(4), m.group(5)
+    _ddd_digits(f, s2, time_only=s3 is None and s4 is not None, neg=m.group(1) == "-")
+    if s3 is not None and len(s3) in (2, 4, 6):
+        _ddd_clock(f, s3, seconds_first=s4 is not None)
+    if s4 is not None:
+        f["sec_fraction"] = Fraction(int(s4 or "0"), 10 ** len(s4))
+    if s5 is not None:
+        f["zone"] = s5
+        if s5.startswith("["):
+            inner = s5[1:-1]
+            f["zone"] = inner.split(":", 1)[1] if ":" in inner else inner
+
+
+def _ddd_digits(f: dict[str, Any], s2: str, *, time_only: bool, neg: bool) -> None:
+    """The run of digits of a ``_parse_ddd`` match, read by its length."""
     n = len(s2)
-    time_only = s3 is None and s4 is not None
 
     def num(start: int, width: int) -> int:
         return int(s2[start : start + width])
@@ -374,27 +386,23 @@ def _ddd(p: _Parse, m: re.Match[str]) -> None:
             f["hour"], f["mday"] = num(1, 2), num(0, 1)
         else:
             f["year"], f["yday"] = year(num(0, 4)), num(4, 3)
-    if s3 is not None and len(s3) in (2, 4, 6):
-        k = len(s3)
-        if s4 is not None:
-            f["sec"] = int(s3[k - 2 :])
-            if k >= 4:
-                f["min"] = int(s3[k - 4 : k - 2])
-            if k >= 6:
-                f["hour"] = int(s3[:2])
-        else:
+
+
+def _ddd_clock(f: dict[str, Any], s3: str, *, seconds_first: bool) -> None:
+    """The digits after ``T`` (or a space) of a ``_parse_ddd`` match: a time."""
+    k = len(s3)
+    if seconds_first:
+        f["sec"] = int(s3[k - 2 :])
+        if k >= 4:
+            f["min"] = int(s3[k - 4 : k - 2])
+        if k >= 6:
             f["hour"] = int(s3[:2])
-            if k >= 4:
-                f["min"] = int(s3[2:4])
-            if k >= 6:
-                f["sec"] = int(s3[4:6])
-    if s4 is not None:
-        f["sec_fraction"] = Fraction(int(s4 or "0"), 10 ** len(s4))
-    if s5 is not None:
-        f["zone"] = s5
-        if s5.startswith("["):
-            inner = s5[1:-1]
-            f["zone"] = inner.split(":", 1)[1] if ":" in inner else inner
+    else:
+        f["hour"] = int(s3[:2])
+        if k >= 4:
+            f["min"] = int(s3[2:4])
+        if k >= 6:
+            f["sec"] = int(s3[4:6])
 
 
 def _frag(p: _Parse, m: re.Match[str]) -> None:

@@ -28,23 +28,8 @@ def write_atomic(
     step fails (a full disk): the temporary file is then removed.
     """
     target = Path(os.path.realpath(path))
-    try:
-        st: os.stat_result | None = target.stat()
-    except FileNotFoundError:
-        if expected is not None:
-            raise
-        st = None
-    if st is not None:
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        mode = stat.S_IMODE(st.st_mode)
-        # root may write anything: a file without any write permission is still read-only
-        if not mode & 0o222 or not os.access(target, os.W_OK):
-            raise PermissionError(errno.EACCES, "the file is read-only")
-        if expected is not None and target.read_bytes() != expected:
-            raise OSError(errno.EAGAIN, "the file changed since it was read; it was left as it is")
-    else:
-        mode = 0o666 & ~_umask()
+    st = _replaceable(target, expected)
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ampcheck-tmp", dir=target.parent)
     try:
         try:
@@ -74,6 +59,25 @@ def write_atomic(
         raise
     if durable:
         _sync_folder(target.parent)
+
+
+def _replaceable(target: Path, expected: bytes | None) -> os.stat_result | None:
+    """The status of the file to replace (``None``: it does not exist yet); ``OSError``
+    when it must not be replaced."""
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        if expected is not None:
+            raise
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    # root may write anything: a file without any write permission is still read-only
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only")
+    if expected is not None and target.read_bytes() != expected:
+        raise OSError(errno.EAGAIN, "the file changed since it was read; it was left as it is")
+    return st
 
 
 def _umask() -> int:

@@ -120,7 +120,13 @@ def resolve(
     out["rules"] = Value(
         [a.code for a in rules], "select, extend-select and ignore, and each rule's default"
     )
+    return out, _per_rule(raw, where, table, rules)
 
+
+def _per_rule(
+    raw: dict[str, Any], where: str, table: RuleTable, rules: Sequence[ActiveRule]
+) -> dict[str, dict[str, Value]]:
+    """Each active rule's severity and options, with where each comes from."""
     per_rule_raw: dict[str, dict[str, Any]] = {}
     for key, values in (raw.get("rules") or {}).items():
         rule = table.lookup(key)
@@ -146,7 +152,7 @@ def resolve(
                     source = DEFAULT
                 entries[key] = Value(shown, source)
         per_rule[active.code] = entries
-    return out, per_rule
+    return per_rule
 
 
 def amp_key(rules: Sequence[ActiveRule]) -> str:

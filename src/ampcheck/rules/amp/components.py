@@ -168,45 +168,10 @@ def parse_table(data: Mapping[str, Any]) -> ComponentTable:
         name: _check_keys(_table(data["lists"], name, "lists"), _LIST_KEYS, f"lists.{name}")
         for name in data.get("lists", {})
     }
-    components: dict[str, Component] = {}
-    for name, raw in _table(data, "components", "").items():
-        where = f"components.{name}"
-        if not name.startswith("amp-") or name != name.lower():
-            raise TableError(f"{where}: a component name is 'amp-' and lower case")
-        _check_keys(raw, _COMPONENT_KEYS, where)
-        parts: list[Mapping[str, Any]] = []
-        for included in raw.get("include", []):
-            if included not in lists:
-                raise TableError(f"{where}: unknown attribute list {included!r}")
-            parts.append(lists[included])
-        parts.append(raw)
-        attributes: dict[str, AttributeSpec] = {}
-        one_of: list[Group] = []
-        any_of: list[Group] = []
-        for part in parts:
-            for attr, spec in part.get("attributes", {}).items():
-                attributes[attr] = _attribute(attr, spec, f"{where}.attributes.{attr}")
-            one_of.extend(_group(g, f"{where}.one-of") for g in part.get("one-of", []))
-            any_of.extend(_group(g, f"{where}.any-of") for g in part.get("any-of", []))
-        try:
-            layouts = frozenset(Layout(v) for v in raw.get("layouts", []))
-        except ValueError as exc:
-            raise TableError(f"{where}.layouts: {exc}") from None
-        for group in (*one_of, *any_of):
-            for attr in group.attributes:
-                if attr not in attributes:
-                    raise TableError(f"{where}: group attribute {attr!r} is not listed")
-        components[name] = Component(
-            name=name,
-            layouts=layouts,
-            attributes=attributes,
-            one_of=tuple(one_of),
-            any_of=tuple(any_of),
-            default_width=bool(raw.get("default-width", False)),
-            default_height=bool(raw.get("default-height", False)),
-            extension=raw.get("extension"),
-            spec=raw.get("spec"),
-        )
+    components = {
+        name: _component(name, raw, lists)
+        for name, raw in _table(data, "components", "").items()
+    }
     html = {
         name: HtmlElementRule(
             name=name,
@@ -226,6 +191,49 @@ def parse_table(data: Mapping[str, Any]) -> ComponentTable:
         prefixes=tuple(glob.get("prefixes", ())),
         layout_attributes=frozenset(glob.get("layout-attributes", ())),
         html=html,
+    )
+
+
+def _component(
+    name: str, raw: Mapping[str, Any], lists: Mapping[str, Mapping[str, Any]]
+) -> Component:
+    """One component of the table, with the attribute lists it includes."""
+    where = f"components.{name}"
+    if not name.startswith("amp-") or name != name.lower():
+        raise TableError(f"{where}: a component name is 'amp-' and lower case")
+    _check_keys(raw, _COMPONENT_KEYS, where)
+    parts: list[Mapping[str, Any]] = []
+    for included in raw.get("include", []):
+        if included not in lists:
+            raise TableError(f"{where}: unknown attribute list {included!r}")
+        parts.append(lists[included])
+    parts.append(raw)
+    attributes: dict[str, AttributeSpec] = {}
+    one_of: list[Group] = []
+    any_of: list[Group] = []
+    for part in parts:
+        for attr, spec in part.get("attributes", {}).items():
+            attributes[attr] = _attribute(attr, spec, f"{where}.attributes.{attr}")
+        one_of.extend(_group(g, f"{where}.one-of") for g in part.get("one-of", []))
+        any_of.extend(_group(g, f"{where}.any-of") for g in part.get("any-of", []))
+    try:
+        layouts = frozenset(Layout(v) for v in raw.get("layouts", []))
+    except ValueError as exc:
+        raise TableError(f"{where}.layouts: {exc}") from None
+    for group in (*one_of, *any_of):
+        for attr in group.attributes:
+            if attr not in attributes:
+                raise TableError(f"{where}: group attribute {attr!r} is not listed")
+    return Component(
+        name=name,
+        layouts=layouts,
+        attributes=attributes,
+        one_of=tuple(one_of),
+        any_of=tuple(any_of),
+        default_width=bool(raw.get("default-width", False)),
+        default_height=bool(raw.get("default-height", False)),
+        extension=raw.get("extension"),
+        spec=raw.get("spec"),
     )
 
 
@@ -436,19 +444,8 @@ def size_problems(el: Element, comp: Component | None, info: LayoutInfo) -> Iter
     known; malformed values, ``auto`` and mismatched units for every AMP element.
     """
     w_attr, h_attr = el.get("width"), el.get("height")
-    malformed = False
-    for attr, length in ((w_attr, info.width), (h_attr, info.height)):
-        if attr is None or length is None or length.valid:
-            continue
-        malformed = True
-        value = attr.value
-        if value is None:
-            why = "has no value"
-        elif value.strip().endswith("%"):
-            why = f'is {value!r}: AMP sizes are no percentages (layout="responsive" scales)'
-        else:
-            why = f"is {value!r}, not a number with an optional unit ({UNITS})"
-        yield SizeProblem(*_value_span(attr), f"{attr.name} {why}")
+    malformed = list(_malformed_sizes(el, info))
+    yield from malformed
     layout = info.layout
     if malformed or layout is None:
         return  # the validator stops at a malformed dimension, and so do we
@@ -493,6 +490,22 @@ def size_problems(el: Element, comp: Component | None, info: LayoutInfo) -> Iter
             f"{how} needs the same unit for width and height "
             f"(width is in {width.unit}, height in {height.unit})",
         )
+
+
+def _malformed_sizes(el: Element, info: LayoutInfo) -> Iterator[SizeProblem]:
+    """A ``width`` or ``height`` that is no AMP length."""
+    for name, length in (("width", info.width), ("height", info.height)):
+        attr = el.get(name)
+        if attr is None or length is None or length.valid:
+            continue
+        value = attr.value
+        if value is None:
+            why = "has no value"
+        elif value.strip().endswith("%"):
+            why = f'is {value!r}: AMP sizes are no percentages (layout="responsive" scales)'
+        else:
+            why = f"is {value!r}, not a number with an optional unit ({UNITS})"
+        yield SizeProblem(*_value_span(attr), f"{attr.name} {why}")
 
 
 def _value_span(attr: Attribute) -> tuple[int, int]:
