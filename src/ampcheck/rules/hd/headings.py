@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -87,15 +86,9 @@ _MARKERS = "*_~"
 # Inline HTML elements that show something even without text.
 _VISIBLE_TAG_RE = re.compile(r"<(?:img|svg|video|picture|iframe|object|embed|amp-[\w-]+)\b", re.I)
 
-_CACHE: weakref.WeakKeyDictionary[Post, list[Heading]] = weakref.WeakKeyDictionary()
-
-
 def headings(post: Post) -> list[Heading]:
     """Every heading of the body, in document order (computed once per post)."""
-    found = _CACHE.get(post)
-    if found is None:
-        found = _CACHE[post] = _headings(post)
-    return found
+    return post.memo("headings", _headings)
 
 
 def opaque_regions(post: Post) -> list[tuple[int, int]]:

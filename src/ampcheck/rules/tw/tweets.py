@@ -13,7 +13,6 @@ import enum
 import html
 import re
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -177,16 +176,9 @@ TWEET_CLASSES = ("twitter-tweet", "twitter-video")
 _INCLUDE_ID_RE = re.compile(r"""\bid\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s%]+))""")
 _URL_IN_MARKUP_RE = re.compile(r"""(?:https?:)?//\S+|(?:www\.|mobile\.)?(?:twitter|x)\.com/\S+""")
 
-_EMBEDS: weakref.WeakKeyDictionary[Post, list[Embed]] = weakref.WeakKeyDictionary()
-
-
 def embeds(post: Post) -> list[Embed]:
     """Every tweet embedded in the post, in text order (computed once per post)."""
-    found = _EMBEDS.get(post)
-    if found is None:
-        found = sorted(_collect(post), key=lambda e: e.start)
-        _EMBEDS[post] = found
-    return found
+    return post.memo("tweets.embeds", lambda p: sorted(_collect(p), key=lambda e: e.start))
 
 
 def _collect(post: Post) -> Iterator[Embed]:
