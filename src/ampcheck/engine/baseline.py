@@ -29,7 +29,6 @@ matched. Entries are sorted, so that the file diffs well in version control.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,27 +38,12 @@ from ampcheck.model import Diagnostic
 
 VERSION = 1
 VERSION_KEY = "ampcheck-baseline"
-_BLANKS_RE = re.compile(r"\s+")
 
 Key = tuple[str, str, str]  # (path relative to the baseline, code, fingerprint)
 
 
 class BaselineError(Exception):
     """The baseline file cannot be read or is not a baseline; the message says why."""
-
-
-def fingerprint(text: str, code: str, start: int, end: int) -> str:
-    """The fingerprint of a problem of rule ``code`` at ``text[start:end]``."""
-    snippet = text[start:end]
-    if not snippet.strip():
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        snippet = text[line_start : line_end if line_end != -1 else len(text)]
-    snippet = _BLANKS_RE.sub(" ", snippet).strip()
-    import hashlib  # on first use: a run over clean posts does without it
-
-    digest = hashlib.sha256(f"{code}\0{snippet}".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()[:16]
 
 
 def relative_path(shown: str, folder: Path) -> str:

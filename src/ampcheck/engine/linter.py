@@ -23,7 +23,6 @@ from typing import Any, TypeGuard, cast
 
 from ampcheck.config import Limits
 from ampcheck.document.post import Post
-from ampcheck.engine.baseline import fingerprint
 from ampcheck.engine.registry import ActiveRule
 from ampcheck.engine.suppressions import (
     SuppressionContext,
@@ -220,6 +219,7 @@ def _run(
     return _OK
 
 
+_BLANKS_RE = re.compile(r"\s+")
 _OK, _FAILED, _TIMEOUT = "ok", "failed", "timeout"
 
 
@@ -371,6 +371,22 @@ def _check_fix(fix: object, size: int) -> str | None:
         if b.start < a.end:
             return f"a fix with overlapping edits ({a.start}..{a.end}, {b.start}..{b.end})"
     return None
+
+
+def fingerprint(text: str, code: str, start: int, end: int) -> str:
+    """The fingerprint of a problem of rule ``code`` at ``text[start:end]``: its
+    code and its text (the line, when the text is blank), blanks collapsed, hashed. A
+    baseline matches problems by it, so that it holds when lines are added above."""
+    snippet = text[start:end]
+    if not snippet.strip():
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        snippet = text[line_start : line_end if line_end != -1 else len(text)]
+    snippet = _BLANKS_RE.sub(" ", snippet).strip()
+    import hashlib  # on first use: a run over clean posts does without it
+
+    digest = hashlib.sha256(f"{code}\0{snippet}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:16]
 
 
 def _diagnostic(post: Post, active: ActiveRule, v: Violation) -> Diagnostic:
