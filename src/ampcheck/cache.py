@@ -76,7 +76,8 @@ class Cache:
             entry.parent.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
+                # ASCII escapes: a file name that is not UTF-8 (lone surrogates) reads back
+                json.dump(payload, fh)
             os.replace(tmp, entry)
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):

@@ -28,6 +28,7 @@ from ampcheck.config import (
     find_config,
     load_settings,
 )
+from ampcheck.printable import printable
 from ampcheck.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class Progress:
         import shutil
 
         width = shutil.get_terminal_size((80, 24)).columns
-        text = f"[{done:>{len(str(self.total))}}/{self.total}] {path}"
+        text = f"[{done:>{len(str(self.total))}}/{self.total}] {printable(path)}"
         self.stream.write("\r\x1b[K" + text[: max(width - 1, 10)])
         self.stream.flush()
         self.drawn = True
@@ -223,7 +224,7 @@ class Run:
         self.errors.append(message)
         if self.progress is not None:
             self.progress.clear()
-        self.stderr.write(f"ampcheck: error: {message}\n")
+        self.stderr.write(f"ampcheck: error: {printable(message)}\n")
 
 
 def use_color(choice: str | None, stream: TextIO) -> bool:
@@ -281,10 +282,10 @@ def run(
         settings = load_settings(config_path)
         table, formatters, failed_plugins, versions = _load_plugins(settings)
     except ConfigError as exc:
-        stderr.write(f"ampcheck: error: {exc}\n")
+        stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     for message in failed_plugins:
-        stderr.write(f"ampcheck: error: {message}\n")
+        stderr.write(f"ampcheck: error: {printable(message)}\n")
 
     if args.list_rules:
         stdout.write(rule_table(table) if args.format == "markdown" else rule_list(table))
@@ -308,7 +309,7 @@ def run(
             settings.required_fields,
         )
     except ConfigError as exc:
-        stderr.write(f"ampcheck: error: {exc}\n")
+        stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     _bind_known_rules(rules, table)
 
@@ -323,7 +324,7 @@ def run(
         try:
             baseline = load(Path(args.baseline))
         except BaselineError as exc:
-            stderr.write(f"ampcheck: error: {exc}\n")
+            stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
             return EXIT_ERROR
 
     from ampcheck.formatters import STREAMING, Report
@@ -401,7 +402,7 @@ def run(
     elif not args.quiet:
         stderr.write(f"{state.diffs} file{'s' if state.diffs != 1 else ''} would be changed.\n")
     for err in report.errors:
-        stderr.write(f"ampcheck: error: {err}\n")
+        stderr.write(f"ampcheck: error: {printable(str(err))}\n")
     if state.errors or report.errors:
         return EXIT_ERROR
     if args.exit_zero:
@@ -446,21 +447,26 @@ def _write_baseline(state: Run, report: Any, path: Path) -> int:
     if path.exists():
         with contextlib.suppress(BaselineError):  # a corrupt baseline is replaced
             baseline.keep_files(load(path), report.paths)
+    data = baseline.dumps().encode("utf-8")
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder.resolve())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(baseline.dumps())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:  # a full disk: the partial file goes
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         state.error(f"{path}: cannot write the baseline: {exc.strerror or exc}")
         return EXIT_ERROR
     for err in report.errors:
-        state.stderr.write(f"ampcheck: error: {err}\n")
+        state.stderr.write(f"ampcheck: error: {printable(str(err))}\n")
     n, k = baseline.total, baseline.files
     if not state.args.quiet:
         state.stderr.write(
             f"Wrote {n} problem{'s' if n != 1 else ''} in {k} file{'s' if k != 1 else ''} "
-            f"to the baseline {path}.\n"
+            f"to the baseline {printable(str(path))}.\n"
         )
     return EXIT_ERROR if state.errors or report.errors else EXIT_OK
 
@@ -672,15 +678,21 @@ def _merge(state: Run, report: Report, result: FileResult) -> None:
     report.fixed += result.fixed
     if result.diff:
         state.diffs += 1
-        state.stdout.write(result.diff)
+        # the file's own bytes (a patch applies to them), names that are not UTF-8 too
+        _write_bytes(state.stdout, result.diff.encode("utf-8", "surrogateescape"))
     if result.output is not None:
-        state.stdout.flush()
-        buffer = getattr(state.stdout, "buffer", None)
-        if buffer is not None:
-            buffer.write(result.output)
-            buffer.flush()
-        else:  # a text stream (tests): the same bytes, as text
-            state.stdout.write(result.output.decode("utf-8", "surrogateescape"))
+        _write_bytes(state.stdout, result.output)
+
+
+def _write_bytes(stream: TextIO, data: bytes) -> None:
+    """Write ``data`` as it is to a text stream's bytes, after its text."""
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text stream (tests): the same bytes, as text
+        stream.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _cache(

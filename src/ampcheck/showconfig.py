@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ampcheck.config import Limits, Settings, SiteFinder, read_toml
+from ampcheck.printable import json_text, printable
 from ampcheck.registry import ActiveRule, RuleTable
 
 DEFAULT = "default"
@@ -178,7 +179,7 @@ def render_text(
         lines.append("# whether each post is rendered as an AMP page; after '#': why")
         for path, v in posts.items():
             lines.append(f"{_show(path)} = {_show(v.value)}  # {v.source}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def render_json(
@@ -195,4 +196,4 @@ def render_json(
     }
     if posts is not None:
         doc["amp-pages"] = {p: {"amp": v.value, "reason": v.source} for p, v in posts.items()}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc) + "\n"
