@@ -492,9 +492,17 @@ NOT_UTF8_SHOWN = "_posts/2018-07-02-\\xff.md"
 DUPLICATE = "---\ntitle: A\ntitle: B\n---\ntext\n"
 # a C0 or C1 control character (other than a line break) reaching an output raw
 RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# a C locale without Python's UTF-8 mode: ASCII output
+ASCII_LOCALE = {
+    "LC_ALL": "C",
+    "PYTHONUTF8": "0",
+    "PYTHONCOERCECLOCALE": "0",
+    "PYTHONIOENCODING": "",
+}
 STRICT_OUTPUTS = [
     {"PYTHONIOENCODING": "utf-8:strict"},
     {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""},
+    ASCII_LOCALE,
 ]
 
 
@@ -515,7 +523,7 @@ def run_child(root: Path, *args: str, env: dict[str, str]) -> subprocess.Complet
     )
 
 
-@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale"])
+@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale", "ascii"])
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "junit", "sarif"])
 def test_file_name_not_utf8_in_every_format(site: Site, fmt: str, env: dict[str, str]) -> None:
     """The undecodable byte is written ``\\xff`` (a URI's ``%FF`` in SARIF), in a
@@ -545,7 +553,7 @@ def test_file_name_not_utf8_in_every_format(site: Site, fmt: str, env: dict[str,
         assert run_child(root, "--format", fmt, "--exit-zero", "_posts", env=env).returncode == 0
 
 
-@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale"])
+@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale", "ascii"])
 def test_file_name_not_utf8_in_errors_statistics_config_and_diff(
     site: Site, env: dict[str, str]
 ) -> None:
@@ -568,6 +576,24 @@ def test_file_name_not_utf8_in_errors_statistics_config_and_diff(
     assert diff.stdout.startswith(
         b'--- "a/_posts/2018-07-02-\\377.md"\n+++ "b/_posts/2018-07-02-\\377.md"\n'
     )
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "junit", "sarif"])
+def test_every_format_in_an_ascii_locale(site: Site, fmt: str) -> None:
+    """Characters ASCII lacks are escapes: the format's own where it has them."""
+    root = site({"_posts/2018-07-02-a.md": "---\ntitle: A\ntïtle: B\ntïtle: C\n---\n"})
+    proc = run_child(root, "--no-cache", "--format", fmt, "_posts", env=ASCII_LOCALE)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout.decode("ascii")
+    message = "key 'tïtle' is set again on line 4: this earlier value is ignored"
+    if fmt in ("text", "github"):
+        assert message.replace("ï", "\\xef") in out
+    elif fmt == "junit":
+        assert message in {f.get("message") for f in ElementTree.fromstring(out).iter("failure")}
+    elif fmt == "json":
+        assert message in [d["message"] for d in json.loads(out)]
+    else:
+        assert message in [r["message"]["text"] for r in json.loads(out)["runs"][0]["results"]]
 
 
 def test_write_baseline_with_a_file_name_not_utf8(site: Site, cli: Cli) -> None:

@@ -28,7 +28,7 @@ from ampcheck.config import (
     find_config,
     load_settings,
 )
-from ampcheck.printable import printable
+from ampcheck.printable import holds_unicode, limit_to_encoding, printable
 from ampcheck.registry import ActiveRule, RuleTable
 
 if TYPE_CHECKING:
@@ -523,12 +523,15 @@ def _show_config(
         if from_stdin is not None:
             stdin = (from_stdin, sys.stdin.buffer.read())
         posts = amp_posts(on_disk, stdin, rules, state.sites, settings.limits, state.error)
-    render = render_json if args.format == "json" else render_text
-    stdout.write(render(values, per_rule, posts))
+    if args.format == "json":
+        stdout.write(render_json(values, per_rule, posts, ascii=not holds_unicode(stdout)))
+    else:
+        stdout.write(render_text(values, per_rule, posts))
     return EXIT_ERROR if failed_plugins or state.errors else EXIT_OK
 
 
 def main() -> None:
+    limit_to_encoding(sys.stdout)
     try:
         code = run()
         sys.stdout.flush()

@@ -13,7 +13,7 @@ from typing import NamedTuple, TextIO
 
 from ampcheck.hookspecs import hookimpl
 from ampcheck.model import Applicability, Diagnostic, FixAvailability, InternalError, Severity
-from ampcheck.printable import json_text, printable
+from ampcheck.printable import holds_unicode, json_text, printable
 
 
 class RuleInfo(NamedTuple):
@@ -159,7 +159,7 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, object]:
 
 def format_json(report: Report, out: TextIO) -> None:
     rows = [diagnostic_to_dict(d) for d in report.diagnostics]
-    out.write(json_text(rows))
+    out.write(json_text(rows, ascii=not holds_unicode(out)))
     out.write("\n")
 
 
@@ -242,7 +242,11 @@ def format_junit(report: Report, out: TextIO) -> None:
         root.set("time", f"{report.elapsed:.3f}")
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
+    if holds_unicode(out):
+        out.write(ET.tostring(root, encoding="unicode"))
+    else:  # other characters as character references (&#239;)
+        xml = ET.tostring(root, encoding="us-ascii", xml_declaration=False)
+        out.write(xml.decode("ascii"))
     out.write("\n")
 
 

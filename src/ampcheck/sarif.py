@@ -24,7 +24,7 @@ from urllib.parse import quote
 from ampcheck import __version__
 from ampcheck.formatters import Report, RuleInfo
 from ampcheck.model import Severity
-from ampcheck.printable import json_text
+from ampcheck.printable import holds_unicode, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -120,5 +120,5 @@ def sarif_log(report: Report) -> dict[str, Any]:
 
 
 def format_sarif(report: Report, out: TextIO) -> None:
-    out.write(json_text(sarif_log(report)))
+    out.write(json_text(sarif_log(report), ascii=not holds_unicode(out)))
     out.write("\n")

@@ -186,6 +186,8 @@ def render_json(
     settings: dict[str, Value],
     rules: dict[str, dict[str, Value]],
     posts: dict[str, Value] | None = None,
+    *,
+    ascii: bool = False,
 ) -> str:
     def plain(entries: dict[str, Value]) -> dict[str, Any]:
         return {k: {"value": v.value, "source": v.source} for k, v in entries.items()}
@@ -196,4 +198,4 @@ def render_json(
     }
     if posts is not None:
         doc["amp-pages"] = {p: {"amp": v.value, "reason": v.source} for p, v in posts.items()}
-    return json_text(doc) + "\n"
+    return json_text(doc, ascii=ascii) + "\n"
