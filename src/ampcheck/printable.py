@@ -69,7 +69,7 @@ def json_text(value: object, *, indent: int | None = 2, ascii: bool = False) -> 
     if ascii:
         return json.dumps(_encodable_strings(value), indent=indent)
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    if _JSON_RAW_RE.search(text) is None:
+    if text.isascii() or _JSON_RAW_RE.search(text) is None:
         return text
     # raw characters outside ASCII occur only inside JSON strings: replacing them
     # keeps the document valid
