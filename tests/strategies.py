@@ -273,6 +273,43 @@ def post_bytes(draw: st.DrawFn) -> bytes:
     return data
 
 
+# pieces of a file name or of front matter that no output may pass on raw: bytes that
+# are not UTF-8, escape sequences (C0 and C1), line breaks, and what formats quote
+_hostile_pieces = st.sampled_from(
+    [
+        b"day", b"44", b"-", b" ", "café".encode(), b"\xff", b"\x80", b"\xc3", b"\x1b[2J",
+        b"\x1b]0;x\x07", b"\xc2\x9b31m", b"\x07", b"\t", b"\n", b"\r", b"\x7f", b"\\",
+        b'"', b"'", b"%", b":", b",", b"<&>", "\ufffe".encode(),
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def file_name(draw: st.DrawFn) -> bytes:
+    """The name of a post, as bytes: a dated name with hostile pieces in its title."""
+    title = b"".join(draw(st.lists(_hostile_pieces, min_size=1, max_size=6)))
+    return b"2018-07-02-" + title + draw(st.sampled_from([b".md", b".markdown"]))
+
+
+@st.composite
+def hostile_post(draw: st.DrawFn) -> bytes:
+    """A post whose front matter, headings and text hold hostile pieces."""
+
+    def piece() -> bytes:
+        return b"".join(draw(st.lists(_hostile_pieces, min_size=1, max_size=4)))
+
+    def quoted() -> bytes:  # YAML escapes of control characters, in a double-quoted string
+        return b'"' + draw(st.sampled_from([b"\\e[2J", b"\\e]0;x\\a", b"\\x9b", b"x"])) + b'"'
+
+    return b"".join(
+        [
+            b"---\ntitle: " + quoted() + b"\nlayout: " + quoted() + b"\n",
+            quoted() + b": 1\n" + quoted() + b": 2\n---\n\n",
+            b"## " + piece() + b"\n\n## " + piece() + b"\n\n" + piece() + b"\n",
+        ]
+    )
+
+
 # -- the rules and the properties --------------------------------------------------
 
 

@@ -20,7 +20,7 @@ SRC = Path(ampcheck.__file__).parent
 #: are annotations only and may reach anywhere
 LAYERS = {
     "document": set(),  # the post and the site as Jekyll reads them
-    "api": {"document"},  # model, rule, hookspecs, post: what plugins import
+    "api": {"document"},  # model, rule, hookspecs, post, printable: what plugins import
     "config": {"api", "document"},
     "engine": {"api", "document", "config"},
     "rules": {"api", "document", "config", "engine"},
@@ -29,7 +29,13 @@ LAYERS = {
     "session": {"api", "document", "config", "engine", "output", "plugins"},
     "cli": {"api", "config", "engine", "output", "session"},
 }
-API = {"ampcheck", "ampcheck.model", "ampcheck.rule", "ampcheck.hookspecs", "ampcheck.post"}
+API = {
+    "ampcheck",
+    "ampcheck.model",
+    "ampcheck.rule",
+    "ampcheck.hookspecs",
+    "ampcheck.post",
+}
 
 
 def layer(module: str) -> str:

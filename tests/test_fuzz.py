@@ -8,9 +8,13 @@ CI runs a few hundred examples per test; ``pytest -m fuzz`` runs the long campai
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -30,7 +34,15 @@ from ampcheck.document.post import (
 )
 from ampcheck.engine.linter import lint
 from tests.conftest import invoke
-from tests.strategies import NAMES, all_rules, check_post, post_bytes, post_text
+from tests.strategies import (
+    NAMES,
+    all_rules,
+    check_post,
+    file_name,
+    hostile_post,
+    post_bytes,
+    post_text,
+)
 
 RULES = all_rules()
 CI = settings(
@@ -112,6 +124,49 @@ def test_command_line_never_crashes(
     json_result = invoke("--format", "json", *args)
     for d in json_result.json:
         assert isinstance(d["line"], int) and d["line"] >= 1
+
+
+# a C0 or C1 control character (other than a line break) reaching an output raw
+_RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _uri(result: dict[str, Any]) -> str:
+    """The URI of a SARIF result's file."""
+    return str(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(file_name(), st.one_of(hostile_post(), post_bytes()))
+@example(b"2018-07-02-\xff\x1b]0;x\x07\xc2\x9b.md", b"---\ntitle: A\ntitle: B\n---\n")
+def test_any_file_name_and_text_in_every_format(
+    tmp_path_factory: pytest.TempPathFactory, name: bytes, data: bytes
+) -> None:
+    """Every format can be written as UTF-8 and parsed; the human-facing ones show no
+    control character raw; a name's undecodable bytes read ``\\xNN`` (JSON) and its
+    bytes percent-encoded (SARIF)."""
+    root = tmp_path_factory.mktemp("names")
+    (root / "_posts").mkdir()
+    shown = os.fsdecode(os.path.join(bytes(root), b"_posts", name))
+    Path(shown).write_bytes(data)
+    expected = _UNDECODABLE_RE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", shown)
+    args = ["--no-cache", "--select", "ALL", shown]
+    for fmt in ("text", "github", "junit", "json", "sarif"):
+        result = invoke("--format", fmt, *args)
+        assert result.code in (0, 1) or result.err.startswith("ampcheck: error: "), result.err
+        for stream in (result.out, result.err):
+            stream.encode("utf-8")  # no lone surrogates
+        assert _RAW_CONTROL_RE.search(result.err) is None
+        if fmt in ("text", "github", "junit"):
+            assert _RAW_CONTROL_RE.search(result.out) is None
+        if fmt == "junit":
+            ElementTree.fromstring(result.out)
+        elif fmt == "json":
+            assert {d["path"] for d in result.json} <= {expected}
+        elif fmt == "sarif":
+            results = json.loads(result.out)["runs"][0]["results"]
+            uris = {_uri(r) for r in results}
+            assert uris <= {Path(shown).as_uri()}
 
 
 # -- the scanners that replaced quadratic regexes find what the regexes found --------

@@ -12,8 +12,11 @@ FIFO, a file deleted between listing and reading).
 from __future__ import annotations
 
 import datetime
+import html
+import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -22,6 +25,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -477,3 +482,202 @@ def test_folder_that_cannot_be_listed_is_reported(
     assert "_posts/locked: cannot list the folder: Permission denied" in result.err
     assert WITNESS_LINE in result.out
     del root
+
+
+# -- output: file names that are not UTF-8, control characters ----------------------
+
+# a name with a byte that is not UTF-8, as Python reads it (surrogateescape)
+NOT_UTF8 = os.fsdecode(b"_posts/2018-07-02-\xff.md")
+NOT_UTF8_SHOWN = "_posts/2018-07-02-\\xff.md"
+DUPLICATE = "---\ntitle: A\ntitle: B\n---\ntext\n"
+# a C0 or C1 control character (other than a line break) reaching an output raw
+RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# a C locale without Python's UTF-8 mode: ASCII output
+ASCII_LOCALE = {
+    "LC_ALL": "C",
+    "PYTHONUTF8": "0",
+    "PYTHONCOERCECLOCALE": "0",
+    "PYTHONIOENCODING": "",
+}
+STRICT_OUTPUTS = [
+    {"PYTHONIOENCODING": "utf-8:strict"},
+    {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""},
+    ASCII_LOCALE,
+]
+
+
+def _uri(result: dict[str, Any]) -> str:
+    """The URI of a SARIF result's file."""
+    return str(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+
+
+def run_child(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """ampcheck in a child process whose standard streams are pipes, with ``env``."""
+    return subprocess.run(
+        [sys.executable, "-m", "ampcheck", *args],
+        cwd=root,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale", "ascii"])
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "junit", "sarif"])
+def test_file_name_not_utf8_in_every_format(site: Site, fmt: str, env: dict[str, str]) -> None:
+    """The undecodable byte is written ``\\xff`` (a URI's ``%FF`` in SARIF), in a
+    strict UTF-8 output too, with the results cache on."""
+    root = site({NOT_UTF8: DUPLICATE, WITNESS: "text\n"})
+    for _ in range(2):  # the second run reads the cache
+        proc = run_child(root, "--format", fmt, "_posts", env=env)
+        err = proc.stderr.decode("utf-8")
+        assert proc.returncode == 1, err
+        assert err == ""
+        out = proc.stdout.decode("utf-8")  # strict: no raw byte 0xFF
+        if fmt == "text":
+            assert f"{NOT_UTF8_SHOWN}:2:1: FM007 [*] key 'title' is set again" in out
+        elif fmt == "github":
+            assert f"::error file={NOT_UTF8_SHOWN},line=2,col=1," in out
+        elif fmt == "json":
+            paths = {d["path"]: d["code"] for d in json.loads(out)}
+            assert paths == {NOT_UTF8_SHOWN: "FM007", WITNESS: "FM001"}
+        elif fmt == "junit":
+            suites = {s.get("name"): s for s in ElementTree.fromstring(out)}
+            assert suites[NOT_UTF8_SHOWN].get("failures") == "1"
+        else:
+            results = json.loads(out)["runs"][0]["results"]
+            uris = {_uri(r) for r in results}
+            assert uris == {"_posts/2018-07-02-%FF.md", WITNESS}
+    if fmt == "sarif":
+        assert run_child(root, "--format", fmt, "--exit-zero", "_posts", env=env).returncode == 0
+
+
+@pytest.mark.parametrize("env", STRICT_OUTPUTS, ids=["utf-8-strict", "c-locale", "ascii"])
+def test_file_name_not_utf8_in_errors_statistics_config_and_diff(
+    site: Site, env: dict[str, str]
+) -> None:
+    root = site({NOT_UTF8: DUPLICATE, WITNESS: "text\n"})
+    (root / os.fsdecode(b"_posts/2018-07-02-gone\xfe.md")).symlink_to(root / "nowhere.md")
+    proc = run_child(root, "--no-cache", "_posts", env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.decode("utf-8") == (
+        "ampcheck: error: _posts/2018-07-02-gone\\xfe.md: cannot read: No such file or directory\n"
+    )
+    stats = run_child(root, "--statistics", "_posts", env=env)
+    assert b"FM007  front-matter-duplicate-key" in stats.stdout
+    for fmt in ("text", "json"):
+        shown = run_child(root, "--show-config", "--format", fmt, NOT_UTF8, env=env)
+        assert shown.returncode == 0, shown.stderr
+        assert NOT_UTF8_SHOWN.encode() in shown.stdout.replace(b"\\\\", b"\\")
+    # a diff is the file's bytes: names are quoted as Git quotes them, which patch reads
+    diff = run_child(root, "--diff", NOT_UTF8, env=env)
+    assert diff.returncode == 1, diff.stderr
+    assert diff.stdout.startswith(
+        b'--- "a/_posts/2018-07-02-\\377.md"\n+++ "b/_posts/2018-07-02-\\377.md"\n'
+    )
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "junit", "sarif"])
+def test_every_format_in_an_ascii_locale(site: Site, fmt: str) -> None:
+    """Characters ASCII lacks are escapes: the format's own where it has them."""
+    root = site({"_posts/2018-07-02-a.md": "---\ntitle: A\ntïtle: B\ntïtle: C\n---\n"})
+    proc = run_child(root, "--no-cache", "--format", fmt, "_posts", env=ASCII_LOCALE)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout.decode("ascii")
+    message = "key 'tïtle' is set again on line 4: this earlier value is ignored"
+    if fmt in ("text", "github"):
+        assert message.replace("ï", "\\xef") in out
+    elif fmt == "junit":
+        assert message in {f.get("message") for f in ElementTree.fromstring(out).iter("failure")}
+    elif fmt == "json":
+        assert message in [d["message"] for d in json.loads(out)]
+    else:
+        assert message in [r["message"]["text"] for r in json.loads(out)["runs"][0]["results"]]
+
+
+def test_write_baseline_with_a_file_name_not_utf8(site: Site, cli: Cli) -> None:
+    root = site({NOT_UTF8: DUPLICATE, WITNESS: "text\n"})
+    result = cli("--write-baseline", "known.json", "_posts")
+    assert result.code == 0, result.err
+    assert result.err == "Wrote 2 problems in 2 files to the baseline known.json.\n"
+    assert sorted(p.name for p in root.iterdir() if "known" in p.name) == ["known.json"]
+    recorded = json.loads((root / "known.json").read_text(encoding="utf-8"))
+    assert {p["path"] for p in recorded["problems"]} == {NOT_UTF8_SHOWN, WITNESS}
+    assert cli("--baseline", "known.json", "_posts").untimed == (
+        "No new problems in 2 files; 2 known from the baseline.\n"
+    )
+    # a run over the other file keeps the name's entry: its file still exists
+    assert cli("--write-baseline", "known.json", WITNESS).code == 0
+    recorded = json.loads((root / "known.json").read_text(encoding="utf-8"))
+    assert {p["path"] for p in recorded["problems"]} == {NOT_UTF8_SHOWN, WITNESS}
+
+
+HOSTILE_POST = (
+    '---\ntitle: A\nlayout: "\\e]0;PWNED\\a\\e[2J"\n"k\\e[2J\\u009b": 1\n"k\\e[2J\\u009b": 2\n'
+    "---\n\n## Same\x07\n\n## Same\x07\n"
+)
+ESCAPED_NAME = "_posts/2018-07-02-\\x1b]0;x\\x07\\x9b.md"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+def test_control_characters_never_reach_a_reader_raw(site: Site, cli: Cli, fmt: str) -> None:
+    """Escape sequences in front matter, headings and file names (C0, and C1 that
+    some terminals act on) are shown as ``\\xNN``."""
+    site(
+        {
+            "_posts/2018-07-02-\x1b]0;x\x07\x9b.md": HOSTILE_POST,
+            "_posts/2018-07-03-\x1b[2J.md": b"---\ntitle: A\ntitle: \xff\n---\n",
+        }
+    )
+    result = cli("--no-cache", "--select", "ALL", "--format", fmt, "_posts")
+    assert result.code == 1, result.err
+    assert RAW_CONTROL_RE.search(result.out) is None
+    assert RAW_CONTROL_RE.search(result.err) is None
+    out = result.out
+    if fmt == "junit":
+        ElementTree.fromstring(out)  # valid XML 1.0, which cannot hold these characters
+        out = html.unescape(out)
+    assert "layout '\\x1b]0;PWNED\\x07\\x1b[2J' is not in _layouts/" in out
+    assert "key 'k\\x1b[2J\\x9b' is set again on line 5" in out
+    assert "the heading 'Same\\x07' repeats the heading on line 8" in out
+    assert ESCAPED_NAME in out and "_posts/2018-07-03-\\x1b[2J.md" in out
+
+
+def test_control_characters_in_errors_are_escaped(site: Site, cli: Cli) -> None:
+    root = site({WITNESS: "text\n"})
+    (root / "_posts" / "2020-01-02-\x1b]0;x\x07.md").symlink_to(root / "nowhere.md")
+    result = cli("--no-cache", "_posts")
+    assert result.err == (
+        "ampcheck: error: _posts/2020-01-02-\\x1b]0;x\\x07.md: cannot read: "
+        "No such file or directory\n"
+    )
+    (root / ".ampcheck.toml").write_text('plugins = ["\\u001b[2J.py"]\n')
+    result = cli("--no-cache", "_posts")
+    assert f"ampcheck: error: plugin {root}/\\x1b[2J.py failed to load: file not found" in (
+        result.err
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_machine_formats_keep_control_characters_as_escapes(site: Site, cli: Cli, fmt: str) -> None:
+    """JSON writes a control character as its escape: it reads back as itself."""
+    site({"_posts/2018-07-02-\x1b]0;x\x07\x9b.md": HOSTILE_POST})
+    result = cli("--no-cache", "--format", fmt, "_posts")
+    assert RAW_CONTROL_RE.search(result.out) is None
+    assert "\\u001b]0;PWNED\\u0007\\u001b[2J" in result.out
+    doc = json.loads(result.out)
+    if fmt == "json":
+        messages = {d["message"] for d in doc}
+        paths = {d["path"] for d in doc}
+    else:
+        results = doc["runs"][0]["results"]
+        messages = {r["message"]["text"] for r in results}
+        paths = {_uri(r) for r in results}
+    layouts = "(layouts: default, page, post)"
+    assert f"layout '\x1b]0;PWNED\x07\x1b[2J' is not in _layouts/ {layouts}" in messages
+    assert paths == {
+        "_posts/2018-07-02-\x1b]0;x\x07\x9b.md"
+        if fmt == "json"
+        else "_posts/2018-07-02-%1B%5D0%3Bx%07%C2%9B.md"
+    }

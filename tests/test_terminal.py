@@ -170,3 +170,20 @@ def test_stdin_without_a_filename(blog: Path) -> None:
     result = _stdin(["-", "--format", "json"], b"Text\n", blog)
     assert result.returncode == 1
     assert b'"path": "-"' in result.stdout and b'"FM001"' in result.stdout
+
+
+@pytest.mark.slow
+def test_a_terminal_gets_no_escape_sequence_from_a_post_or_a_name(site: Site) -> None:
+    """Only ampcheck's own sequences reach the terminal: colors (SGR) and the progress
+    line's erase; a post's and a file name's are shown as ``\\x1b``."""
+    hostile = '---\ntitle: A\nlayout: "\\e]0;PWNED\\a\\e[2J"\n---\n# x\x1b[31m\n'
+    posts = {f"_posts/2020-01-{day:02d}-p.md": GOOD for day in range(1, 25)}
+    root = site({**posts, "_posts/2020-01-25-\x1b]0;PWNED\x07\x1b[2J.md": hostile})
+    ours = re.compile(r"\x1b\[[0-9;]*m|\x1b\[K")
+    for terminal in ("stdout", "stderr"):
+        code, shown, _ = _on_terminal(["--no-cache", "_posts"], root, terminal)
+        assert code == 1
+        assert "\x1b" not in ours.sub("", shown)
+        assert "2020-01-25-\\x1b]0;PWNED\\x07\\x1b[2J.md" in shown
+    code, shown, _ = _on_terminal(["--no-cache", "--color", "never", "_posts"], root, "stdout")
+    assert "layout '\\x1b]0;PWNED\\x07\\x1b[2J' is not in _layouts/" in shown

@@ -17,6 +17,7 @@ from typing import TextIO
 from ampcheck import __version__
 from ampcheck.config import CACHE_DIR_NAME, ConfigError
 from ampcheck.engine.registry import RuleTable
+from ampcheck.printable import limit_to_encoding, printable
 from ampcheck.session import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, RunOptions, Session
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main", "run"]
@@ -208,11 +209,11 @@ def run(
     try:
         session = Session.load(options, stdout, stderr)
     except ConfigError as exc:
-        stderr.write(f"ampcheck: error: {exc}\n")
+        stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     failed = session.plugins.failures
     for message in failed:
-        stderr.write(f"ampcheck: error: {message}\n")
+        stderr.write(f"ampcheck: error: {printable(message)}\n")
     if args.list_rules:
         from ampcheck.output.rulelist import rule_list, rule_table
 
@@ -225,7 +226,7 @@ def run(
         session.formatter(options.output_format)
         session.select()
     except ConfigError as exc:
-        stderr.write(f"ampcheck: error: {exc}\n")
+        stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     if args.show_config:
         return session.show_config()
@@ -233,6 +234,7 @@ def run(
 
 
 def main() -> None:
+    limit_to_encoding(sys.stdout)
     try:
         code = run()
         sys.stdout.flush()

@@ -32,6 +32,7 @@ from ampcheck.config import (
     find_config,
     load_settings,
 )
+from ampcheck.printable import holds_unicode, printable
 
 if TYPE_CHECKING:
     from ampcheck.engine.baseline import Baseline
@@ -144,7 +145,7 @@ class Session:
         self.errors.append(message)
         if self.progress is not None:
             self.progress.clear()
-        self.stderr.write(f"ampcheck: error: {message}\n")
+        self.stderr.write(f"ampcheck: error: {printable(message)}\n")
 
     # -- checking ------------------------------------------------------------------
 
@@ -201,7 +202,7 @@ class Session:
             try:
                 baseline = load(Path(self.options.baseline))
             except BaselineError as exc:
-                self.stderr.write(f"ampcheck: error: {exc}\n")
+                self.stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
                 return EXIT_ERROR
         self.errors.extend(self.plugins.failures)  # printed when the plugins loaded
         report = self.check(baseline)
@@ -290,15 +291,10 @@ class Session:
         report.fixed += result.fixed
         if result.diff:
             self.diffs += 1
-            self.stdout.write(result.diff)
+            # the file's own bytes (a patch applies to them), names that are not UTF-8 too
+            _write_bytes(self.stdout, result.diff.encode("utf-8", "surrogateescape"))
         if result.output is not None:
-            self.stdout.flush()
-            buffer = getattr(self.stdout, "buffer", None)
-            if buffer is not None:
-                buffer.write(result.output)
-                buffer.flush()
-            else:  # a text stream (tests): the same bytes, as text
-                self.stdout.write(result.output.decode("utf-8", "surrogateescape"))
+            _write_bytes(self.stdout, result.output)
 
     def show_config(self) -> int:
         """``--show-config``: the resolved configuration, where each value comes from,
@@ -329,8 +325,11 @@ class Session:
             posts = showconfig.amp_posts(
                 inputs.on_disk, stdin, self.rules, self.sites, self.settings.limits, self.error
             )
-        render = showconfig.render_json if opts.format == "json" else showconfig.render_text
-        self.stdout.write(render(values, per_rule, posts))
+        if opts.format == "json":
+            ascii = not holds_unicode(self.stdout)
+            self.stdout.write(showconfig.render_json(values, per_rule, posts, ascii=ascii))
+        else:
+            self.stdout.write(showconfig.render_text(values, per_rule, posts))
         return EXIT_ERROR if self.plugins.failures or self.errors else EXIT_OK
 
     # -- reporting -----------------------------------------------------------------
@@ -354,7 +353,7 @@ class Session:
             s = "s" if self.diffs != 1 else ""
             self.stderr.write(f"{self.diffs} file{s} would be changed.\n")
         for err in report.errors:
-            self.stderr.write(f"ampcheck: error: {err}\n")
+            self.stderr.write(f"ampcheck: error: {printable(str(err))}\n")
         return self.exit_code(report)
 
     def exit_code(self, report: Report) -> int:
@@ -385,12 +384,12 @@ class Session:
             self.error(f"{path}: cannot write the baseline: {exc.strerror or exc}")
             return EXIT_ERROR
         for err in report.errors:
-            self.stderr.write(f"ampcheck: error: {err}\n")
+            self.stderr.write(f"ampcheck: error: {printable(str(err))}\n")
         n, k = baseline.total, baseline.files
         if not self.options.quiet:
             self.stderr.write(
                 f"Wrote {n} problem{'s' if n != 1 else ''} in {k} file{'s' if k != 1 else ''} "
-                f"to the baseline {path}.\n"
+                f"to the baseline {printable(str(path))}.\n"
             )
         return EXIT_ERROR if self.errors or report.errors else EXIT_OK
 
@@ -418,6 +417,17 @@ class _Stream:
             if self.session.progress is not None:
                 self.session.progress.clear()
             self.write(report.stream(found), self.session.output)
+
+
+def _write_bytes(stream: TextIO, data: bytes) -> None:
+    """Write ``data`` as it is to a text stream's bytes, after its text."""
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text stream (tests): the same bytes, as text
+        stream.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _rule_infos(rules: list[ActiveRule], *, with_docs: bool) -> tuple[RuleInfo, ...]:

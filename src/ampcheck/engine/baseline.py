@@ -23,21 +23,27 @@ The file is JSON (paths relative to the baseline's folder, POSIX separators)::
     }
 
 ``ampcheck-baseline`` is the format version; ``name`` is for readers and not
-matched. Entries are sorted, so that the file diffs well in version control.
+matched. A byte of a file name that is not UTF-8 is recorded as ``\\xNN`` text, as
+every output writes it (:mod:`ampcheck.printable`). Entries are sorted, so that
+the file diffs well in version control.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ampcheck.model import Diagnostic
+from ampcheck.printable import encodable, json_text
 
 VERSION = 1
 VERSION_KEY = "ampcheck-baseline"
+# an undecodable byte of a file name as the baseline records it (bytes from 0x80 on)
+_BYTE_RE = re.compile(r"\\x([89a-f][0-9a-f])")
 
 Key = tuple[str, str, str]  # (path relative to the baseline, code, fingerprint)
 
@@ -53,8 +59,16 @@ def relative_path(shown: str, folder: Path) -> str:
     try:
         rel = os.path.relpath(Path(shown).resolve(), folder.resolve())
     except ValueError:  # another drive (Windows)
-        return Path(shown).as_posix()
-    return Path(rel).as_posix()
+        return encodable(Path(shown).as_posix())
+    return encodable(Path(rel).as_posix())
+
+
+def _exists(folder: Path, recorded: str) -> bool:
+    """Whether the file a baseline records as ``recorded`` is in ``folder``."""
+    if (folder / recorded).is_file():
+        return True
+    raw = _BYTE_RE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), recorded)
+    return raw != recorded and (folder / raw).is_file()
 
 
 @dataclass
@@ -108,7 +122,7 @@ class Baseline:
         done = {relative_path(p, self.folder) for p in checked}
         for key, count in other.counts.items():
             path = key[0]
-            if path in done or path == "-" or not (self.folder / path).is_file():
+            if path in done or path == "-" or not _exists(self.folder, path):
                 continue
             self.counts[key] = count
             self.names[key] = other.names.get(key, "")
@@ -134,9 +148,7 @@ class Baseline:
             if count > 0
         ]
         doc = {VERSION_KEY: VERSION, "problems": problems}
-        import json
-
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(doc) + "\n"
 
 
 def load(path: Path) -> Baseline:

@@ -107,7 +107,8 @@ class Cache:
             "diagnostics": [d.to_dict(complete=True) for d in diagnostics],
             "errors": [],
         }
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        # ASCII escapes: a file name that is not UTF-8 (lone surrogates) reads back
+        data = json.dumps(payload).encode("ascii")
         with contextlib.suppress(OSError):
             self._prepare()
             entry.parent.mkdir(exist_ok=True)

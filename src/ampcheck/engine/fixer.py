@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -273,7 +274,32 @@ def unified_diff(path: str, before: str, after: str) -> str:
         difflib.unified_diff(
             lines(before),
             lines(after),
-            fromfile=f"a/{path.lstrip('/')}",
-            tofile=f"b/{path.lstrip('/')}",
+            fromfile=diff_name(f"a/{path.lstrip('/')}"),
+            tofile=diff_name(f"b/{path.lstrip('/')}"),
         )
     )
+
+
+# a name a diff header cannot show as it is: a control character (C0, DEL, C1) or a
+# byte that is not UTF-8 (a lone surrogate, from surrogateescape)
+_UNSHOWN_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+
+
+def diff_name(name: str) -> str:
+    """A file name for a diff header: as it is, or, when it holds a control
+    character or a byte that is not UTF-8, quoted as Git quotes it (C escapes, other
+    bytes from 0x80 on in octal), which GNU patch and ``git apply`` read back."""
+    if _UNSHOWN_RE.search(name) is None:
+        return name
+    out = []
+    for byte in name.encode("utf-8", "surrogateescape"):
+        if byte in _C_ESCAPES:
+            out.append(_C_ESCAPES[byte])
+        elif byte in b'"\\':
+            out.append("\\" + chr(byte))
+        elif byte < 0x20 or byte >= 0x7F:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(chr(byte))
+    return '"' + "".join(out) + '"'

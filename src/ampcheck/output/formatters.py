@@ -13,6 +13,7 @@ from typing import TextIO
 from ampcheck.hookspecs import hookimpl
 from ampcheck.model import Diagnostic, InternalError, Severity
 from ampcheck.output.report import Formatter, Report
+from ampcheck.printable import holds_unicode, json_text, printable
 
 # ANSI SGR sequences (ECMA-48), as ruff colors its text output
 BOLD, RED, YELLOW, CYAN, DIM, RESET = "1", "31", "33", "36", "2", "0"
@@ -29,9 +30,10 @@ def format_text(report: Report, out: TextIO) -> None:
     for d in report.diagnostics:
         mark = " " + paint("[*]", CYAN, on=on) if report.offers_fix(d) else ""
         level = RED if d.severity is Severity.ERROR else YELLOW
-        where = paint(d.path, BOLD, on=on) + paint(":", CYAN, on=on)
+        where = paint(printable(d.path), BOLD, on=on) + paint(":", CYAN, on=on)
         where += f"{d.line}" + paint(":", CYAN, on=on) + f"{d.column}" + paint(":", CYAN, on=on)
-        out.write(f"{where} {paint(d.code, BOLD, level, on=on)}{mark} {d.message}\n")
+        code = paint(printable(d.code), BOLD, level, on=on)
+        out.write(f"{where} {code}{mark} {printable(d.message)}\n")
     if report.quiet:
         return
     out.write(paint(summary(report), BOLD, on=on and report.count > 0) + "\n")
@@ -63,16 +65,15 @@ def summary(report: Report) -> str:
 
 
 def format_json(report: Report, out: TextIO) -> None:
-    import json
-
     rows = [d.to_dict() for d in report.diagnostics]
-    json.dump(rows, out, indent=2, ensure_ascii=False)
+    out.write(json_text(rows, ascii=not holds_unicode(out)))
     out.write("\n")
 
 
 def _escape_data(value: str) -> str:
-    # GitHub workflow commands: % CR LF are escaped in data, and also : , in properties.
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub workflow commands: % CR LF are escaped in data, and also : , in properties;
+    # the log shows what else is left raw, escape sequences included
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:
@@ -97,6 +98,12 @@ def format_github(report: Report, out: TextIO) -> None:
         out.write(f"::error title=ampcheck internal error::{_escape_data(str(e))}\n")
 
 
+def _xml(text: str) -> str:
+    """Text XML 1.0 can hold: what a reader sees (:func:`printable`), without the
+    two noncharacters XML forbids either."""
+    return printable(text).replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+
+
 def format_junit(report: Report, out: TextIO) -> None:
     """JUnit XML as CI servers read it: a test suite per file checked, a failing test
     case per problem (its ``type`` the rule code), an ``error`` per internal error,
@@ -112,24 +119,24 @@ def format_junit(report: Report, out: TextIO) -> None:
 
     root = ET.Element("testsuites", name="ampcheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
-    for path, (diagnostics, errors) in by_path.items():
+    for real, (diagnostics, errors) in by_path.items():
+        path = _xml(real)
         suite = ET.SubElement(root, "testsuite", name=path)
         for d in diagnostics:
+            code, message = _xml(d.code), _xml(d.message)
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{d.code} {d.name} at {d.line}:{d.column}",
+                name=f"{code} {_xml(d.name)} at {d.line}:{d.column}",
                 classname=path,
                 file=path,
                 line=str(d.line),
             )
-            failure = ET.SubElement(case, "failure", type=d.code, message=d.message)
-            failure.text = (
-                f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}"
-            )
+            failure = ET.SubElement(case, "failure", type=code, message=message)
+            failure.text = f"{path}:{d.line}:{d.column}: {code} [{d.severity.value}] {message}"
         for e in errors:
             case = ET.SubElement(suite, "testcase", name="internal error", classname=path)
-            ET.SubElement(case, "error", message=str(e)).text = str(e)
+            ET.SubElement(case, "error", message=_xml(str(e))).text = _xml(str(e))
         if not diagnostics and not errors:
             ET.SubElement(suite, "testcase", name="no problems", classname=path, file=path)
         counts = {"tests": len(suite), "failures": len(diagnostics), "errors": len(errors)}
@@ -142,7 +149,11 @@ def format_junit(report: Report, out: TextIO) -> None:
         root.set("time", f"{report.elapsed:.3f}")
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
+    if holds_unicode(out):
+        out.write(ET.tostring(root, encoding="unicode"))
+    else:  # other characters as character references (&#239;)
+        xml = ET.tostring(root, encoding="us-ascii", xml_declaration=False)
+        out.write(xml.decode("ascii"))
     out.write("\n")
 
 
@@ -181,7 +192,7 @@ def format_statistics(report: Report, out: TextIO, *, as_json: bool = False) -> 
         return
     on = report.color
     table = [("code", "name", "count", "fixable")] + [
-        (s.code, s.name, str(s.count), str(s.fixable)) for s in rows
+        (printable(s.code), printable(s.name), str(s.count), str(s.fixable)) for s in rows
     ]
     widths = [max(len(r[i]) for r in table) for i in range(4)]
     for i, (code, name, count, fixable) in enumerate(table):

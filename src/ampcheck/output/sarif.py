@@ -7,12 +7,16 @@ entry (the baseline's fingerprint, which survives lines added above). Paths are
 relative URIs against ``%SRCROOT%``, the folder ampcheck ran in. Internal errors are
 ``toolExecutionNotifications`` of the invocation, which then did not succeed.
 
+A URI percent-encodes the bytes of its file's name, so a name that is not UTF-8
+keeps them (``2018-07-02-%FF.md``); messages are written as in the JSON format
+(:mod:`ampcheck.printable`).
+
 Specification: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 """
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -20,6 +24,7 @@ from urllib.parse import quote
 from ampcheck import __version__
 from ampcheck.model import Severity
 from ampcheck.output.report import Report, RuleInfo
+from ampcheck.printable import holds_unicode, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -34,7 +39,8 @@ def _location(path: str) -> dict[str, Any]:
     posix = Path(path).as_posix()
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(str(PurePosixPath(posix)), safe="/-._~"), "uriBaseId": SRCROOT}
+    name = os.fsencode(str(PurePosixPath(posix)))
+    return {"uri": quote(name, safe="/-._~"), "uriBaseId": SRCROOT}
 
 
 def _rule(info: RuleInfo) -> dict[str, Any]:
@@ -114,5 +120,5 @@ def sarif_log(report: Report) -> dict[str, Any]:
 
 
 def format_sarif(report: Report, out: TextIO) -> None:
-    json.dump(sarif_log(report), out, indent=2, ensure_ascii=False)
+    out.write(json_text(sarif_log(report), ascii=not holds_unicode(out)))
     out.write("\n")

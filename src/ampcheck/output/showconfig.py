@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ampcheck.config import Limits, Settings, SiteFinder, read_toml
 from ampcheck.engine.registry import ActiveRule, RuleTable
+from ampcheck.printable import json_text, printable
 
 if TYPE_CHECKING:
     from ampcheck.session import RunOptions
@@ -227,13 +228,15 @@ def render_text(
         lines.append("# whether each post is rendered as an AMP page; after '#': why")
         for path, v in posts.items():
             lines.append(f"{_show(path)} = {_show(v.value)}  # {v.source}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def render_json(
     settings: dict[str, Value],
     rules: dict[str, dict[str, Value]],
     posts: dict[str, Value] | None = None,
+    *,
+    ascii: bool = False,
 ) -> str:
     def plain(entries: dict[str, Value]) -> dict[str, Any]:
         return {k: {"value": v.value, "source": v.source} for k, v in entries.items()}
@@ -244,4 +247,4 @@ def render_json(
     }
     if posts is not None:
         doc["amp-pages"] = {p: {"amp": v.value, "reason": v.source} for p, v in posts.items()}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc, ascii=ascii) + "\n"

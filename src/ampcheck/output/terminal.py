@@ -6,6 +6,8 @@ import os
 import time
 from typing import TextIO
 
+from ampcheck.printable import printable
+
 #: a run over at least this many files shows its progress on a terminal's stderr
 PROGRESS_MIN_FILES = 20
 
@@ -49,7 +51,7 @@ class Progress:
         import shutil
 
         width = shutil.get_terminal_size((80, 24)).columns
-        text = f"[{done:>{len(str(self.total))}}/{self.total}] {path}"
+        text = f"[{done:>{len(str(self.total))}}/{self.total}] {printable(path)}"
         self.stream.write("\r\x1b[K" + text[: max(width - 1, 10)])
         self.stream.flush()
         self.drawn = True

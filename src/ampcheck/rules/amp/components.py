@@ -169,8 +169,7 @@ def parse_table(data: Mapping[str, Any]) -> ComponentTable:
         for name in data.get("lists", {})
     }
     components = {
-        name: _component(name, raw, lists)
-        for name, raw in _table(data, "components", "").items()
+        name: _component(name, raw, lists) for name, raw in _table(data, "components", "").items()
     }
     html = {
         name: HtmlElementRule(

@@ -86,6 +86,7 @@ _MARKERS = "*_~"
 # Inline HTML elements that show something even without text.
 _VISIBLE_TAG_RE = re.compile(r"<(?:img|svg|video|picture|iframe|object|embed|amp-[\w-]+)\b", re.I)
 
+
 def headings(post: Post) -> list[Heading]:
     """Every heading of the body, in document order (computed once per post)."""
     return post.memo("headings", _headings)

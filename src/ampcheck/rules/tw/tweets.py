@@ -176,6 +176,7 @@ TWEET_CLASSES = ("twitter-tweet", "twitter-video")
 _INCLUDE_ID_RE = re.compile(r"""\bid\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s%]+))""")
 _URL_IN_MARKUP_RE = re.compile(r"""(?:https?:)?//\S+|(?:www\.|mobile\.)?(?:twitter|x)\.com/\S+""")
 
+
 def embeds(post: Post) -> list[Embed]:
     """Every tweet embedded in the post, in text order (computed once per post)."""
     return post.memo("tweets.embeds", lambda p: sorted(_collect(p), key=lambda e: e.start))
