@@ -38,6 +38,10 @@ MAX_TIMEOUTS = 2
 MAX_VIOLATIONS = 100_000
 # the longest time between two checks of a rule's time
 _REPEAT = 0.5
+# the shortest: a timer that fires more often than its handler can run would take all
+# of the time (a rule-timeout of 0.00001 never finished), so a very short limit is
+# checked every millisecond, and a rule is stopped after at least that long
+_MIN_TICK = 0.001
 # characters that cannot be written as UTF-8: a surrogate that is not one of the
 # undecodable bytes Post.text keeps (U+DC80..U+DCFF, "surrogateescape")
 _UNWRITABLE_RE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
@@ -240,14 +244,18 @@ class Deadline:
         )
         self.seconds = seconds if seconds and usable else None
         self._limit = self.seconds or 0.0
-        self._tick = min(self._limit / 4, _REPEAT)
+        self._tick = max(min(self._limit / 4, _REPEAT), _MIN_TICK)
         self._armed = False
         self._started = self._entered = 0.0
         self._previous: Any = None
         self._outer = (0.0, 0.0)
 
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
-        if self._armed and time.monotonic() - self._started >= self._limit:
+        if (
+            self._armed
+            and time.monotonic() - self._started >= self._limit
+            and not _in_linter(frame)
+        ):
             raise RuleTimeout
 
     def __enter__(self) -> Deadline:
@@ -273,6 +281,21 @@ class Deadline:
 
     def disarm(self) -> None:
         self._armed = False
+
+
+def _in_linter(frame: FrameType | None) -> bool:
+    """Whether the alarm came while this module's own code ran (between a rule's end
+    and :meth:`Deadline.disarm`, or while a stopped rule is being reported), or the
+    import system's: a :class:`RuleTimeout` raised there would escape the handler that
+    reports it, or be lost in a callback of the import locks. The rule is stopped by a
+    later tick instead."""
+    if frame is None:
+        return False
+    module = frame.f_globals.get("__name__")
+    return module == __name__ or (isinstance(module, str) and module.startswith(_IMPORT_SYSTEM))
+
+
+_IMPORT_SYSTEM = ("_frozen_importlib", "importlib")
 
 
 def _short(value: object) -> str:
