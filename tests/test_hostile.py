@@ -477,3 +477,61 @@ def test_folder_that_cannot_be_listed_is_reported(
     assert "_posts/locked: cannot list the folder: Permission denied" in result.err
     assert WITNESS_LINE in result.out
     del root
+
+
+# -- time limits, special files, processes --------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", ["0.00001", "0.0001", "0.001"])
+def test_tiny_rule_timeout_stops_rules_and_ends(site: Site, seconds: str) -> None:
+    """A timer shorter than its own handler took all of the time (0.00001 never
+    ended), and a second stop while the first was being reported escaped as a
+    traceback ("Alarm clock" after it)."""
+    files = {f"_posts/2020-01-0{i}-a.md": GOOD + "Text [a](b) <b>c</b>\n" for i in range(2, 8)}
+    root = site({**files, WITNESS: "text\n"})
+    for args in (["--rule-timeout", seconds], ["--fix", "--rule-timeout", seconds]):
+        result = run_bounded(root, *args, "_posts", seconds=60, megabytes=1024)
+        assert result.code == 2
+        assert "Traceback" not in result.err and "Exception ignored" not in result.err
+        assert f"did not finish within {float(seconds):g} seconds, the rule-timeout" in (result.err)
+        assert "ran out of time on this file" in result.err
+    (root / ".ampcheck.toml").write_text(f"rule-timeout = {seconds}\n")
+    configured = run_bounded(root, "_posts", seconds=60, megabytes=1024)
+    assert configured.code == 2 and "Traceback" not in configured.err
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--write-baseline"])
+@pytest.mark.parametrize("kind", ["fifo", "zero", "folder"])
+def test_baseline_that_is_not_a_regular_file_is_refused(site: Site, option: str, kind: str) -> None:
+    """A FIFO blocked the reader for ever, /dev/zero grew it without end; writing
+    must not replace them with a file either."""
+    root = site({WITNESS: "text\n"})
+    if kind == "fifo":
+        path, what = "pipe.json", "a FIFO"
+        os.mkfifo(root / path)
+    elif kind == "zero":
+        path, what = "/dev/zero", "a character device"
+    else:
+        path, what = "baseline.json", "a folder"
+        (root / path).mkdir()
+    result = run_bounded(root, option, path, "_posts", seconds=30, megabytes=1024)
+    assert result.code == 2
+    verb = "read" if option == "--baseline" else "write"
+    assert f"ampcheck: error: {path}: cannot {verb} the baseline: {what}, not a regular file" in (
+        result.err
+    )
+    assert result.peak_mb < 200
+    if kind == "fifo":
+        assert (root / path).is_fifo()
+
+
+def test_baseline_larger_than_the_limit_is_not_read(site: Site) -> None:
+    root = site({WITNESS: "text\n"})
+    with (root / "huge.json").open("wb") as fh:
+        fh.truncate(300_000_000)  # sparse: costs no disk
+    result = run_bounded(root, "--baseline", "huge.json", "_posts", seconds=30, megabytes=1024)
+    assert result.code == 2
+    assert (
+        "ampcheck: error: huge.json: cannot read the baseline: more than 100,000,000 bytes"
+    ) in result.err
+    assert result.peak_mb < 200

@@ -439,8 +439,12 @@ def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, .
 def _write_baseline(state: Run, report: Any, path: Path) -> int:
     import tempfile
 
-    from ampcheck.baseline import Baseline, BaselineError, load
+    from ampcheck.baseline import Baseline, BaselineError, load, not_a_file
 
+    refused = not_a_file(path)
+    if refused is not None:  # a FIFO or a device is not replaced by a file
+        state.error(f"{path}: cannot write the baseline: {refused}")
+        return EXIT_ERROR
     folder = path.parent
     baseline = Baseline.from_diagnostics(folder, report.diagnostics)
     if path.exists():

@@ -47,8 +47,7 @@ def read_post(path: Path, max_size: int | None = None) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-            raise NotChecked(f"{kind}, not a regular file")
+            raise NotChecked(f"{describe_kind(st.st_mode)}, not a regular file")
         if max_size is not None and st.st_size > max_size:
             raise NotChecked(_too_large(st.st_size, max_size))
         chunks: list[bytes] = []
@@ -68,6 +67,11 @@ def read_post(path: Path, max_size: int | None = None) -> bytes:
     if reason is not None:
         raise NotChecked(reason)
     return data
+
+
+def describe_kind(mode: int) -> str:
+    """What a file that is not a regular one is: ``"a FIFO"``, ``"a folder"``..."""
+    return _KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
 def _too_large(size: int, limit: int) -> str:
