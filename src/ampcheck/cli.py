@@ -379,7 +379,10 @@ def run(
             formatters[fmt](report.stream(found), stream)
 
     if from_stdin is not None:
-        merge(check_file(ctx, from_stdin, None, sys.stdin.buffer.read()))
+        from ampcheck.files import read_stream
+
+        data = read_stream(sys.stdin.buffer, limits.max_file_size)
+        merge(check_file(ctx, from_stdin, None, data))
     for done, result in enumerate(check_files(ctx, on_disk, jobs), 1):
         if state.progress is not None:
             state.progress.update(done, result.shown)
@@ -519,7 +522,9 @@ def _show_config(
             state.error(message)
         stdin = None
         if from_stdin is not None:
-            stdin = (from_stdin, sys.stdin.buffer.read())
+            from ampcheck.files import read_stream
+
+            stdin = (from_stdin, read_stream(sys.stdin.buffer, settings.limits.max_file_size))
         posts = amp_posts(on_disk, stdin, rules, state.sites, settings.limits, state.error)
     render = render_json if args.format == "json" else render_text
     stdout.write(render(values, per_rule, posts))
@@ -668,6 +673,8 @@ def _merge(state: Run, report: Report, result: FileResult) -> None:
         if message not in state.errors:
             state.error(message)
     if not result.read:
+        if result.output is not None:  # standard input that was not checked
+            _write_bytes(state.stdout, result.output)
         return
     report.files += 1
     report.paths.append(result.shown)
@@ -678,13 +685,18 @@ def _merge(state: Run, report: Report, result: FileResult) -> None:
         state.diffs += 1
         state.stdout.write(result.diff)
     if result.output is not None:
-        state.stdout.flush()
-        buffer = getattr(state.stdout, "buffer", None)
-        if buffer is not None:
-            buffer.write(result.output)
-            buffer.flush()
-        else:  # a text stream (tests): the same bytes, as text
-            state.stdout.write(result.output.decode("utf-8", "surrogateescape"))
+        _write_bytes(state.stdout, result.output)
+
+
+def _write_bytes(stdout: TextIO, data: bytes) -> None:
+    """Write the bytes of a post (the fixed standard input) to ``stdout``."""
+    stdout.flush()
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text stream (tests): the same bytes, as text
+        stdout.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _cache(

@@ -18,6 +18,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 #: bytes of a file looked at to tell text from binary data (as Git does)
 BINARY_SAMPLE = 8000
@@ -69,6 +70,24 @@ def read_post(path: Path, max_size: int | None = None) -> bytes:
     return data
 
 
+def read_stream(stream: BinaryIO, max_size: int | None = None) -> bytes:
+    """The bytes of a post read from ``stream`` (standard input): at most one byte
+    more than ``max_size``, so that :func:`check_read` can tell it is too large."""
+    return stream.read() if max_size is None else stream.read(max_size + 1)
+
+
+def check_read(data: bytes, max_size: int | None = None) -> None:
+    """Raise :class:`NotChecked` when ``data``, read by :func:`read_stream`, is larger
+    than ``max_size`` bytes or holds binary data: what :func:`read_post` refuses."""
+    if max_size is not None and len(data) > max_size:
+        raise NotChecked(
+            f"more than max-file-size ({max_size:,} bytes); raise max-file-size to check it"
+        )
+    reason = binary_reason(data)
+    if reason is not None:
+        raise NotChecked(reason)
+
+
 def describe_kind(mode: int) -> str:
     """What a file that is not a regular one is: ``"a FIFO"``, ``"a folder"``..."""
     return _KINDS.get(stat.S_IFMT(mode), "a special file")
@@ -86,11 +105,13 @@ def binary_reason(data: bytes) -> str | None:
 
     Binary means a NUL byte among the first :data:`BINARY_SAMPLE` bytes (Git's test)
     together with bytes that are not UTF-8 or many control characters: a post with a
-    stray NUL stays text (EN004 reports the NUL), and so does UTF-16 with a byte order
-    mark (EN002 converts it).
+    stray NUL stays text (EN004 reports the NUL), and so does UTF-16 or UTF-32 with a
+    byte order mark (EN002 converts it).
     """
+    from ampcheck.encoding import bom_encoding
+
     sample = data[:BINARY_SAMPLE]
-    if b"\0" not in sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\0" not in sample or bom_encoding(sample) is not None:
         return None
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)

@@ -73,7 +73,7 @@ def check_file(
 
 
 def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
-    from ampcheck.files import NotChecked, read_post
+    from ampcheck.files import NotChecked, check_read, read_post
     from ampcheck.linter import lint
     from ampcheck.post import Post
 
@@ -90,6 +90,17 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         except NotChecked as exc:
             result.read = False
             result.messages.append(f"{shown}: not checked: {exc}")
+            return result
+    else:  # standard input: refused as the same bytes on disk would be
+        try:
+            check_read(data, ctx.limits.max_file_size)
+        except NotChecked as exc:
+            result.read = False
+            result.messages.append(f"{shown}: not checked: {exc}")
+            limit = ctx.limits.max_file_size
+            if args.fix and not args.diff and (limit is None or len(data) <= limit):
+                # passed on unchanged; input over the limit was not read to its end
+                result.output = data
             return result
     site_path = file if file is not None else Path(shown)
     site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
