@@ -535,3 +535,92 @@ def test_baseline_larger_than_the_limit_is_not_read(site: Site) -> None:
         "ampcheck: error: huge.json: cannot read the baseline: more than 100,000,000 bytes"
     ) in result.err
     assert result.peak_mb < 200
+
+
+def _stdin(root: Path, args: list[str], stdin: bytes | str) -> subprocess.CompletedProcess[bytes]:
+    """ampcheck reading standard input: bytes, or the file at a path (/dev/zero)."""
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", *args]
+    if isinstance(stdin, str):
+        with open(stdin, "rb") as fh:
+            return subprocess.run(cmd, cwd=root, stdin=fh, capture_output=True, timeout=60)
+    return subprocess.run(cmd, cwd=root, input=stdin, capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("args", [["--fix"], ["--fix", "--unsafe-fixes"], ["--diff"], []])
+def test_binary_data_on_standard_input_is_not_checked_and_passed_on(
+    site: Site, args: list[str]
+) -> None:
+    """``--fix -`` "repaired" 36 problems of a PNG that on disk is left alone."""
+    root = site()
+    result = _stdin(root, [*args, "-", "--stdin-filename", "_posts/2020-01-02-image.md"], PNG)
+    assert result.returncode == 2
+    assert (
+        b"ampcheck: error: _posts/2020-01-02-image.md: not checked: binary data (NUL bytes, "
+        b"not UTF-8), not a post\n"
+    ) in result.stderr
+    if args[:1] == ["--fix"]:
+        assert result.stdout == PNG  # passed on unchanged
+    else:
+        assert b"PNG" not in result.stdout
+    assert b"Traceback" not in result.stderr
+
+
+def test_endless_standard_input_is_not_read_to_its_end(site: Site) -> None:
+    """/dev/zero as standard input: at most max-file-size bytes are read."""
+    root = site()
+    for args in ([], ["--fix"]):
+        result = _stdin(root, [*args, "-"], "/dev/zero")
+        assert result.returncode == 2
+        assert (
+            b"ampcheck: error: -: not checked: more than max-file-size (10,000,000 bytes); "
+            b"raise max-file-size to check it\n"
+        ) in result.stderr
+        assert b"\0" not in result.stdout  # not passed on: it has no end
+
+
+def test_standard_input_over_the_size_limit_is_not_fixed(site: Site) -> None:
+    root = site({".ampcheck.toml": "max-file-size = 1000\n"})
+    data = b"---\ntitle: A\ntitle: B\n---\n" + b"x" * 5000 + b"\n"
+    result = _stdin(root, ["--fix", "-"], data)
+    assert result.returncode == 2
+    assert b"-: not checked: more than max-file-size (1,000 bytes)" in result.stderr
+    assert result.stdout == b""
+
+
+UTF32_TEXT = "---\ntitle: Smile \U0001f600\nlayout: post\n---\n\nHello \U0001f600\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_is_not_taken_for_utf16(site: Site, cli: Cli, codec: str) -> None:
+    """UTF-32's little-endian mark begins with UTF-16's: read as UTF-16, U+1F600
+    became U+F600 and U+0001, by a safe fix; big-endian UTF-32 was binary data."""
+    data = ("\ufeff" + UTF32_TEXT).encode(codec)
+    root = site({"_posts/2020-01-02-a.md": data})
+    result = cli("--no-cache", "_posts")
+    assert (
+        "_posts/2020-01-02-a.md:1:1: EN002 [*] not UTF-8: the file is UTF-32 (it starts with "
+        "a UTF-32 byte order mark)"
+    ) in result.out
+    fixed = cli("--no-cache", "--fix", "_posts")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert (root / "_posts/2020-01-02-a.md").read_bytes() == UTF32_TEXT.encode()
+    piped = _stdin(root, ["--fix", "-", "--stdin-filename", "_posts/2020-01-02-b.md"], data)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == UTF32_TEXT.encode()
+
+
+def test_utf32_cut_short_and_utf16_holding_nul_get_no_safe_fix(site: Site, cli: Cli) -> None:
+    cut = ("\ufeff" + UTF32_TEXT).encode("utf-32-le")[:-1]
+    nul = ("\ufeff" + UTF32_TEXT.replace("Hello", "Hel\x00lo")).encode("utf-16-le")
+    root = site({"_posts/2020-01-02-cut.md": cut, "_posts/2020-01-02-nul.md": nul})
+    result = cli("--no-cache", "--fix", "_posts")
+    assert (
+        "_posts/2020-01-02-cut.md:1:1: EN002 not UTF-8: the file starts with a UTF-32 byte "
+        "order mark, but is not valid UTF-32 either (cut short?)"
+    ) in result.out
+    assert (
+        "_posts/2020-01-02-nul.md:1:1: EN002 not UTF-8: the file starts with a UTF-16 byte "
+        "order mark, but read as UTF-16 it holds U+0000, which is no text"
+    ) in result.out
+    assert (root / "_posts/2020-01-02-cut.md").read_bytes() == cut
+    assert (root / "_posts/2020-01-02-nul.md").read_bytes() == nul

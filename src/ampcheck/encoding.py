@@ -584,14 +584,34 @@ def _score(text: str) -> tuple[int, int]:
     return odd, fit
 
 
-def guess_legacy(data: bytes) -> Guess:
-    """Which 8-bit code page (or UTF-16) ``data`` most likely is.
+# Byte order marks, the longer first: UTF-32's little-endian mark begins with UTF-16's
+# (read as UTF-16, the file would start with U+0000, which is no text).
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
-    ``certain`` when a UTF-16 byte order mark says so, or when exactly one
+
+def bom_encoding(data: bytes) -> str | None:
+    """``"utf-32"`` or ``"utf-16"`` when ``data`` starts with a byte order mark of
+    that encoding, else ``None``."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding
+    return None
+
+
+def guess_legacy(data: bytes) -> Guess:
+    """Which 8-bit code page (or UTF-16 or UTF-32) ``data`` most likely is.
+
+    ``certain`` when a UTF-16 or UTF-32 byte order mark says so, or when exactly one
     candidate reads as ordinary text and the others do not.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Guess("utf-16", True)
+    bom = bom_encoding(data)
+    if bom is not None:
+        return Guess(bom, True)
     scores: list[tuple[int, int, str]] = []
     for rank, encoding in enumerate(LEGACY):
         try:

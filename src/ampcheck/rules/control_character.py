@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ampcheck.encoding import bom_encoding
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.post import Post
 from ampcheck.rule import Rule
@@ -57,8 +58,8 @@ class ControlCharacter(Rule):
 
     def check(self, post: Post) -> Iterator[Violation]:
         text = post.text
-        if post.data.startswith((b"\xff\xfe", b"\xfe\xff")) and post.first_undecodable is not None:
-            return  # UTF-16: its NUL bytes are halves of characters; EN002 converts the file
+        if bom_encoding(post.data) is not None and post.first_undecodable is not None:
+            return  # UTF-16 or UTF-32: its NUL bytes are parts of characters; EN002 converts it
         damaged = [(r.start, r.end) for r in mojibake(post)] if not text.isascii() else []
         for m in _CONTROL_RE.finditer(text):
             for start, end in _outside(m.start(), m.end(), damaged):
