@@ -15,6 +15,7 @@ import datetime
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -624,3 +625,82 @@ def test_utf32_cut_short_and_utf16_holding_nul_get_no_safe_fix(site: Site, cli: 
     ) in result.out
     assert (root / "_posts/2020-01-02-cut.md").read_bytes() == cut
     assert (root / "_posts/2020-01-02-nul.md").read_bytes() == nul
+
+
+SLOW_RULE = """
+import time
+from ampcheck.hookspecs import hookimpl
+from ampcheck.rule import Rule
+
+class Slow(Rule):
+    code = "ZZZ101"
+    name = "takes-its-time"
+    summary = "spends a tenth of a second on each post"
+
+    def check(self, post):
+        time.sleep(0.1)
+        return iter(())
+
+@hookimpl
+def ampcheck_register_rules():
+    return [Slow]
+"""
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_stop_when_the_run_is_killed(site: Site) -> None:
+    """``kill -9`` of ``ampcheck --fix --jobs N``: its workers went on fixing files
+    (30 to 88 more after the kill) and lived on. They stop at once, and leave no
+    half-written file."""
+    duplicate = "---\ntitle: A\ntitle: B\n---\ntext\n"
+    files = {f"_posts/2020-01-01-p{i:03d}.md": duplicate for i in range(120)}
+    root = site({**files, "slow.py": SLOW_RULE, ".ampcheck.toml": 'plugins = ["slow.py"]\n'})
+    posts = sorted((root / "_posts").iterdir())
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", "--fix", "--jobs", "2", "_posts"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while sum(p.read_text() != duplicate for p in posts) < 5:  # fixing has begun
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait()
+        killed = time.time()
+        time.sleep(3)
+        assert not [pid for pid in workers if _alive(pid)]
+        # a write under way at the kill may end; none begins after it
+        late = [p.name for p in posts if p.stat().st_mtime > killed + 0.5]
+        assert late == []
+        assert sum(p.read_text() == duplicate for p in posts) > 60  # the rest is untouched
+        assert {p.read_text() for p in posts} <= {duplicate, "---\ntitle: B\n---\ntext\n"}
+        assert not [p for p in (root / "_posts").iterdir() if p.name.startswith(".")]
+    finally:
+        proc.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -154,17 +154,73 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
 # -- processes ------------------------------------------------------------------
 
 _WORKER: Context | None = None
+#: the process id of the run that started the workers
+_PARENT = 0
+#: a worker is checking a file (a stop then unwinds it, removing a half-written file)
+_WORKING = False
+# Linux's prctl(2) option: the signal a process gets when its parent dies
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None) -> None:
-    """A forked worker inherits the context; a spawned one builds its own."""
-    global _WORKER
+class _Stopped(BaseException):
+    """Raised in a worker told to stop (SIGTERM, sent by the kernel when the run that
+    started it dies): a ``BaseException``, so that checking a file does not go on."""
+
+
+def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None, parent: int = 0) -> None:
+    """A forked worker inherits the context; a spawned one builds its own.
+
+    A worker ends with the run that started it (``parent``): a run killed with
+    SIGKILL cannot stop its workers, which would go on fixing files.
+    """
+    global _WORKER, _PARENT
+    _PARENT = parent
+    if parent:
+        _die_with_parent()
+        _stop_if_orphaned()
     _WORKER = ctx if ctx is not None else setup() if setup is not None else None
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to send SIGTERM to this process when its parent dies;
+    the worker then stops at once, removing a fixed file it was writing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_stop)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no C library to call
+        pass
+
+
+def _on_stop(signum: int, frame: object) -> None:
+    if _WORKING:
+        raise _Stopped
+    os._exit(1)
+
+
+def _stop_if_orphaned() -> None:
+    """End this worker at once when the run that started it is gone (elsewhere than
+    Linux, and when it died before :func:`_die_with_parent`)."""
+    if _PARENT and os.getppid() != _PARENT:
+        os._exit(1)
+
+
 def _work(shown: str) -> FileResult:
+    global _WORKING
     assert _WORKER is not None
-    return check_file(_WORKER, shown, Path(shown))
+    _stop_if_orphaned()
+    try:
+        _WORKING = True
+        return check_file(_WORKER, shown, Path(shown))
+    except _Stopped:
+        os._exit(1)
+    finally:
+        _WORKING = False
 
 
 def default_jobs() -> int:
@@ -196,10 +252,10 @@ def check_files(
     mp: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         mp = multiprocessing.get_context("fork")
-        init: tuple[Context | None, Callable[[], Context] | None] = (ctx, None)
+        init: tuple[Context | None, Callable[[], Context] | None, int] = (ctx, None, os.getpid())
     else:  # pragma: no cover - Windows, macOS spawn
         mp = multiprocessing.get_context("spawn")
-        init = (None, setup)
+        init = (None, setup, os.getpid())
     # flush before forking so buffered output is not written twice
     sys.stdout.flush()
     sys.stderr.flush()
