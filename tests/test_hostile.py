@@ -704,3 +704,74 @@ def test_workers_stop_when_the_run_is_killed(site: Site) -> None:
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_fixes_that_cannot_be_written_are_not_counted_and_stay_listed(site: Site, cli: Cli) -> None:
+    """A read-only post: its fix was counted in "Fixed N problems", and its problem
+    was listed nowhere."""
+    duplicate = "---\ntitle: A\ntitle: B\n---\ntext\n"
+    root = site({"_posts/2020-01-02-a.md": duplicate, "_posts/2020-01-03-b.md": duplicate})
+    locked = root / "_posts/2020-01-02-a.md"
+    locked.chmod(0o444)
+    result = cli("--no-cache", "--fix", "_posts")
+    assert result.code == 2
+    assert (
+        "ampcheck: error: _posts/2020-01-02-a.md: internal error: cannot write the fixed "
+        "file: the file is read-only\n"
+    ) in result.err
+    assert result.untimed == (
+        "_posts/2020-01-02-a.md:2:1: FM007 [*] key 'title' is set again on line 3: this "
+        "earlier value is ignored\n"
+        "Fixed 1 problem; 1 problem (1 fixable with --fix) in 2 files.\n"
+    )
+    assert locked.read_text() == duplicate
+    locked.chmod(0o644)
+    (root / "_posts/2020-01-03-b.md").write_text(duplicate)
+    locked.chmod(0o444)
+    as_json = cli("--no-cache", "--fix", "--format", "json", "_posts")
+    assert [(d["path"], d["code"]) for d in as_json.json] == [("_posts/2020-01-02-a.md", "FM007")]
+
+
+COUNTING_RULE = """
+import os
+from pathlib import Path
+from ampcheck.hookspecs import hookimpl
+from ampcheck.rule import Rule
+
+class Siblings(Rule):
+    code = "ZZZ102"
+    name = "counts-workers"
+    summary = "writes how many processes the run started"
+
+    def check(self, post):
+        parent = os.getppid()
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    count += 1
+            except (OSError, ValueError):
+                pass
+        with open({log!r}, "a") as log:
+            log.write(f"{{count}}\\n")
+        return iter(())
+
+@hookimpl
+def ampcheck_register_rules():
+    return [Siblings]
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_jobs_are_capped_at_the_number_of_files(site: Site) -> None:
+    """``--jobs 400`` over 45 files forked 400 workers."""
+    root = site({f"_posts/2020-01-01-p{i:02d}.md": GOOD for i in range(45)})
+    log = root / "workers.log"
+    (root / "count.py").write_text(COUNTING_RULE.format(log=str(log)))
+    (root / ".ampcheck.toml").write_text('plugins = ["count.py"]\n')
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", "--jobs", "400", "_posts"]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    counts = [int(line) for line in log.read_text().split()]
+    assert len(counts) == 45
+    assert 1 < max(counts) <= 45

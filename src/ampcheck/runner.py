@@ -22,6 +22,7 @@ from ampcheck.registry import ActiveRule
 
 if TYPE_CHECKING:
     from ampcheck.cache import Cache
+    from ampcheck.post import Post
 
 #: below this many files, one process is faster than starting a pool
 PARALLEL_MIN_FILES = 40
@@ -138,10 +139,21 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         try:
             write_atomic(file, encode(fixed.post), expected=data)
         except OSError as exc:
+            _not_written(ctx, post, result)
             result.errors.append(
                 InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
             )
     return result
+
+
+def _not_written(ctx: Context, post: Post, result: FileResult) -> None:
+    """The fixes of ``post`` could not be written: none counts as fixed, and the
+    problems of the file as it stays are the ones reported."""
+    from ampcheck.linter import lint
+
+    left = lint(post, ctx.rules, timeout=ctx.limits.rule_timeout)
+    result.fixed = 0
+    result.diagnostics, result.errors = left.diagnostics, left.errors
 
 
 def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
@@ -242,6 +254,7 @@ def check_files(
     ``setup`` rebuilds the context in a worker that cannot inherit it (platforms
     without ``fork``); it must be picklable.
     """
+    jobs = min(jobs, len(files))  # a worker more than there are files has nothing to do
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         for shown in files:
             yield check_file(ctx, shown, Path(shown))
