@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import re
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -233,6 +234,7 @@ class Deadline:
         "_limit",
         "_outer",
         "_previous",
+        "_previous_hook",
         "_started",
         "_tick",
         "seconds",
@@ -248,6 +250,7 @@ class Deadline:
         self._armed = False
         self._started = self._entered = 0.0
         self._previous: Any = None
+        self._previous_hook: Any = None
         self._outer = (0.0, 0.0)
 
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
@@ -260,6 +263,8 @@ class Deadline:
 
     def __enter__(self) -> Deadline:
         if self.seconds:
+            self._previous_hook = sys.unraisablehook
+            sys.unraisablehook = self._on_unraisable
             self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
             self._entered = time.monotonic()
             self._outer = signal.setitimer(signal.ITIMER_REAL, self._tick, self._tick)
@@ -270,10 +275,17 @@ class Deadline:
             self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)
+            sys.unraisablehook = self._previous_hook
             outer, interval = self._outer
             if outer > 0:
                 left = max(outer - (time.monotonic() - self._entered), 1e-3)
                 signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+    def _on_unraisable(self, unraisable: Any) -> None:
+        """A stop raised where Python cannot pass it on (a ``__del__``, a weak
+        reference's callback) is dropped in silence: a later tick stops the rule."""
+        if not isinstance(unraisable.exc_value, RuleTimeout):
+            self._previous_hook(unraisable)
 
     def arm(self) -> None:
         self._started = time.monotonic()
@@ -295,7 +307,8 @@ def _in_linter(frame: FrameType | None) -> bool:
     return module == __name__ or (isinstance(module, str) and module.startswith(_IMPORT_SYSTEM))
 
 
-_IMPORT_SYSTEM = ("_frozen_importlib", "importlib")
+# the modules of the import system, as their frames name them
+_IMPORT_SYSTEM = ("_frozen_importlib", "importlib._bootstrap")
 
 
 def _short(value: object) -> str:
