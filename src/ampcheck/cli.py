@@ -325,6 +325,15 @@ def run(
         except BaselineError as exc:
             stderr.write(f"ampcheck: error: {exc}\n")
             return EXIT_ERROR
+    if args.write_baseline:
+        from ampcheck.baseline import not_a_file
+
+        refused = not_a_file(Path(args.write_baseline))
+        if refused is not None:  # a FIFO or a device is not replaced by a file
+            stderr.write(
+                f"ampcheck: error: {args.write_baseline}: cannot write the baseline: {refused}\n"
+            )
+            return EXIT_ERROR
 
     from ampcheck.formatters import STREAMING, Report
 
@@ -442,12 +451,8 @@ def _rule_infos(rules: Sequence[ActiveRule], *, with_docs: bool) -> tuple[Any, .
 def _write_baseline(state: Run, report: Any, path: Path) -> int:
     import tempfile
 
-    from ampcheck.baseline import Baseline, BaselineError, load, not_a_file
+    from ampcheck.baseline import Baseline, BaselineError, load
 
-    refused = not_a_file(path)
-    if refused is not None:  # a FIFO or a device is not replaced by a file
-        state.error(f"{path}: cannot write the baseline: {refused}")
-        return EXIT_ERROR
     folder = path.parent
     baseline = Baseline.from_diagnostics(folder, report.diagnostics)
     if path.exists():
