@@ -252,10 +252,12 @@ def post_text(draw: st.DrawFn) -> str:
 @st.composite
 def post_bytes(draw: st.DrawFn) -> bytes:
     """A post as bytes: mostly UTF-8, sometimes with a BOM, undecodable bytes, a
-    legacy code page or UTF-16, or cut at any byte."""
+    legacy code page, UTF-16 or UTF-32, or cut at any byte."""
     text = draw(post_text())
     data = text.encode("utf-8")
-    damage = draw(st.sampled_from(["none", "none", "bom", "bytes", "legacy", "utf16", "cut"]))
+    damage = draw(
+        st.sampled_from(["none", "none", "bom", "bytes", "legacy", "utf16", "utf32", "cut"])
+    )
     if damage == "bom":
         data = b"\xef\xbb\xbf" + data
     elif damage == "bytes" and data:
@@ -268,6 +270,9 @@ def post_bytes(draw: st.DrawFn) -> bytes:
         data = text.encode(codec, "replace")
     elif damage == "utf16":
         data = text.encode("utf-16")
+    elif damage == "utf32":  # either byte order, with its mark
+        data = draw(st.sampled_from([b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"]))
+        data += text.encode("utf-32-le" if data[0] else "utf-32-be")
     if draw(st.booleans()) and data:
         data = data[: draw(st.integers(0, len(data)))]  # truncated at any byte
     return data

@@ -32,6 +32,7 @@ from ampcheck.document.post import (
     _liquid_matches,
     _other_markup,
 )
+from ampcheck.engine.fixer import encode, fix_post
 from ampcheck.engine.linter import lint
 from tests.conftest import invoke
 from tests.strategies import (
@@ -76,6 +77,8 @@ LONG = settings(
 @example(b"---\n1: a\n1: b\ntitle: x\n---\n", NAMES[0], False)
 @example(b"Day\x1f\xc3\x82\xc2\xa7\n", NAMES[0], False)
 @example(b"\xc2\x00\x80\x80\x00\xc0", NAMES[0], True)
+@example("😀\n".encode("utf-32"), NAMES[0], False)
+@example(b"\x00\x00\xfe\xff\x00\x00\x00-", NAMES[0], True)
 def test_any_post_lints_and_fixes_safely(data: bytes, name: str, unsafe: bool) -> None:
     check_post(data, name, RULES, unsafe)
 
@@ -90,6 +93,37 @@ def test_any_text_post_lints_and_fixes_safely(text: str, name: str) -> None:
 @given(st.binary(max_size=300), st.booleans())
 def test_any_bytes_lint_and_fix_safely(data: bytes, unsafe: bool) -> None:
     check_post(data, NAMES[0], RULES, unsafe)
+
+
+_EN002 = [active for active in RULES if active.code == "EN002"]
+# what text does not hold, and a byte order mark alone does not prove an encoding of
+_NOT_TEXT_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@CI
+@given(post_text(), st.sampled_from(["utf-16", "utf-16-be", "utf-32", "utf-32-be"]))
+# UTF-32's little-endian mark begins with UTF-16's: U+1F600 became U+F600 and U+0001
+@example("---\ntitle: 😀\n---\n", "utf-32")
+@example("", "utf-32")
+def test_text_with_a_byte_order_mark_is_transcoded_exactly_or_not_at_all(
+    text: str, codec: str
+) -> None:
+    """A safe fix of a file in UTF-16 or UTF-32 gives back its text as UTF-8; a file
+    cut short is left as it is or gives back the part of the text it holds."""
+    data = text.encode(codec, "surrogatepass")
+    if codec.endswith("-be"):
+        data = "\ufeff".encode(codec) + data
+    for cut in (len(data), len(data) - 1, len(data) - 2):
+        fixed = fix_post(Post(NAMES[0], data[:cut]), _EN002, unsafe=False)
+        result = encode(fixed.post)
+        if cut == len(data) and text and not _NOT_TEXT_RE.search(text):
+            assert result == text.encode("utf-8"), (data, result)
+        else:
+            # unchanged, or the part of the text the bytes hold
+            assert result == data[:cut] or text.encode("utf-8").startswith(result), (
+                data[:cut],
+                result,
+            )
 
 
 @pytest.mark.fuzz

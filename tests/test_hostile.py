@@ -18,6 +18,7 @@ import os
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -681,3 +682,302 @@ def test_machine_formats_keep_control_characters_as_escapes(site: Site, cli: Cli
         if fmt == "json"
         else "_posts/2018-07-02-%1B%5D0%3Bx%07%C2%9B.md"
     }
+
+
+# -- time limits, special files, processes --------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", ["0.00001", "0.0001", "0.001"])
+def test_tiny_rule_timeout_stops_rules_and_ends(site: Site, seconds: str) -> None:
+    """A timer shorter than its own handler took all of the time (0.00001 never
+    ended), and a second stop while the first was being reported escaped as a
+    traceback ("Alarm clock" after it)."""
+    # posts on which most rules take longer than the shortest tick (a millisecond)
+    body = "## Part\n\nText [a](b) <b>c</b> <amp-img src=a.png width=1 height=1></amp-img>\n\n"
+    files = {f"_posts/2020-01-0{i}-a.md": GOOD + body * 400 for i in range(2, 8)}
+    root = site({**files, WITNESS: "text\n"})
+    for args in (["--rule-timeout", seconds], ["--fix", "--rule-timeout", seconds]):
+        result = run_bounded(root, *args, "_posts", seconds=60, megabytes=1024)
+        assert result.code == 2
+        assert "Traceback" not in result.err and "Exception ignored" not in result.err
+        assert f"did not finish within {float(seconds):g} seconds, the rule-timeout" in (result.err)
+        assert "ran out of time on this file" in result.err
+    (root / ".ampcheck.toml").write_text(f"rule-timeout = {seconds}\n")
+    configured = run_bounded(root, "_posts", seconds=60, megabytes=1024)
+    assert configured.code == 2 and "Traceback" not in configured.err
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--write-baseline"])
+@pytest.mark.parametrize("kind", ["fifo", "zero", "folder"])
+def test_baseline_that_is_not_a_regular_file_is_refused(site: Site, option: str, kind: str) -> None:
+    """A FIFO blocked the reader for ever, /dev/zero grew it without end; writing
+    must not replace them with a file either."""
+    root = site({WITNESS: "text\n"})
+    if kind == "fifo":
+        path, what = "pipe.json", "a FIFO"
+        os.mkfifo(root / path)
+    elif kind == "zero":
+        path, what = "/dev/zero", "a character device"
+    else:
+        path, what = "baseline.json", "a folder"
+        (root / path).mkdir()
+    result = run_bounded(root, option, path, "_posts", seconds=30, megabytes=1024)
+    assert result.code == 2
+    verb = "read" if option == "--baseline" else "write"
+    assert f"ampcheck: error: {path}: cannot {verb} the baseline: {what}, not a regular file" in (
+        result.err
+    )
+    assert result.peak_mb < 200
+    if kind == "fifo":
+        assert (root / path).is_fifo()
+
+
+def test_baseline_larger_than_the_limit_is_not_read(site: Site) -> None:
+    root = site({WITNESS: "text\n"})
+    with (root / "huge.json").open("wb") as fh:
+        fh.truncate(300_000_000)  # sparse: costs no disk
+    result = run_bounded(root, "--baseline", "huge.json", "_posts", seconds=30, megabytes=1024)
+    assert result.code == 2
+    assert (
+        "ampcheck: error: huge.json: cannot read the baseline: more than 100,000,000 bytes"
+    ) in result.err
+    assert result.peak_mb < 200
+
+
+def _stdin(root: Path, args: list[str], stdin: bytes | str) -> subprocess.CompletedProcess[bytes]:
+    """ampcheck reading standard input: bytes, or the file at a path (/dev/zero)."""
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", *args]
+    if isinstance(stdin, str):
+        with open(stdin, "rb") as fh:
+            return subprocess.run(cmd, cwd=root, stdin=fh, capture_output=True, timeout=60)
+    return subprocess.run(cmd, cwd=root, input=stdin, capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("args", [["--fix"], ["--fix", "--unsafe-fixes"], ["--diff"], []])
+def test_binary_data_on_standard_input_is_not_checked_and_passed_on(
+    site: Site, args: list[str]
+) -> None:
+    """``--fix -`` "repaired" 36 problems of a PNG that on disk is left alone."""
+    root = site()
+    result = _stdin(root, [*args, "-", "--stdin-filename", "_posts/2020-01-02-image.md"], PNG)
+    assert result.returncode == 2
+    assert (
+        b"ampcheck: error: _posts/2020-01-02-image.md: not checked: binary data (NUL bytes, "
+        b"not UTF-8), not a post\n"
+    ) in result.stderr
+    if args[:1] == ["--fix"]:
+        assert result.stdout == PNG  # passed on unchanged
+    else:
+        assert b"PNG" not in result.stdout
+    assert b"Traceback" not in result.stderr
+
+
+def test_endless_standard_input_is_not_read_to_its_end(site: Site) -> None:
+    """/dev/zero as standard input: at most max-file-size bytes are read."""
+    root = site()
+    for args in ([], ["--fix"]):
+        result = _stdin(root, [*args, "-"], "/dev/zero")
+        assert result.returncode == 2
+        assert (
+            b"ampcheck: error: -: not checked: more than max-file-size (10,000,000 bytes); "
+            b"raise max-file-size to check it\n"
+        ) in result.stderr
+        assert b"\0" not in result.stdout  # not passed on: it has no end
+
+
+def test_standard_input_over_the_size_limit_is_not_fixed(site: Site) -> None:
+    root = site({".ampcheck.toml": "max-file-size = 1000\n"})
+    data = b"---\ntitle: A\ntitle: B\n---\n" + b"x" * 5000 + b"\n"
+    result = _stdin(root, ["--fix", "-"], data)
+    assert result.returncode == 2
+    assert b"-: not checked: more than max-file-size (1,000 bytes)" in result.stderr
+    assert result.stdout == b""
+
+
+UTF32_TEXT = "---\ntitle: Smile \U0001f600\nlayout: post\n---\n\nHello \U0001f600\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_is_not_taken_for_utf16(site: Site, cli: Cli, codec: str) -> None:
+    """UTF-32's little-endian mark begins with UTF-16's: read as UTF-16, U+1F600
+    became U+F600 and U+0001, by a safe fix; big-endian UTF-32 was binary data."""
+    data = ("\ufeff" + UTF32_TEXT).encode(codec)
+    root = site({"_posts/2020-01-02-a.md": data})
+    result = cli("--no-cache", "_posts")
+    assert (
+        "_posts/2020-01-02-a.md:1:1: EN002 [*] not UTF-8: the file is UTF-32 (it starts with "
+        "a UTF-32 byte order mark)"
+    ) in result.out
+    fixed = cli("--no-cache", "--fix", "_posts")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert (root / "_posts/2020-01-02-a.md").read_bytes() == UTF32_TEXT.encode()
+    piped = _stdin(root, ["--fix", "-", "--stdin-filename", "_posts/2020-01-02-b.md"], data)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == UTF32_TEXT.encode()
+
+
+def test_utf32_cut_short_and_utf16_holding_nul_get_no_safe_fix(site: Site, cli: Cli) -> None:
+    cut = ("\ufeff" + UTF32_TEXT).encode("utf-32-le")[:-1]
+    nul = ("\ufeff" + UTF32_TEXT.replace("Hello", "Hel\x00lo")).encode("utf-16-le")
+    root = site({"_posts/2020-01-02-cut.md": cut, "_posts/2020-01-02-nul.md": nul})
+    result = cli("--no-cache", "--fix", "_posts")
+    assert (
+        "_posts/2020-01-02-cut.md:1:1: EN002 not UTF-8: the file starts with a UTF-32 byte "
+        "order mark, but is not valid UTF-32 either (cut short?)"
+    ) in result.out
+    assert (
+        "_posts/2020-01-02-nul.md:1:1: EN002 not UTF-8: the file starts with a UTF-16 byte "
+        "order mark, but read as UTF-16 it holds U+0000, which is no text"
+    ) in result.out
+    assert (root / "_posts/2020-01-02-cut.md").read_bytes() == cut
+    assert (root / "_posts/2020-01-02-nul.md").read_bytes() == nul
+
+
+SLOW_RULE = """
+import time
+from ampcheck.hookspecs import hookimpl
+from ampcheck.rule import Rule
+
+class Slow(Rule):
+    code = "ZZZ101"
+    name = "takes-its-time"
+    summary = "spends a tenth of a second on each post"
+
+    def check(self, post):
+        time.sleep(0.1)
+        return iter(())
+
+@hookimpl
+def ampcheck_register_rules():
+    return [Slow]
+"""
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_stop_when_the_run_is_killed(site: Site) -> None:
+    """``kill -9`` of ``ampcheck --fix --jobs N``: its workers went on fixing files
+    (30 to 88 more after the kill) and lived on. They stop at once, and leave no
+    half-written file."""
+    duplicate = "---\ntitle: A\ntitle: B\n---\ntext\n"
+    files = {f"_posts/2020-01-01-p{i:03d}.md": duplicate for i in range(120)}
+    root = site({**files, "slow.py": SLOW_RULE, ".ampcheck.toml": 'plugins = ["slow.py"]\n'})
+    posts = sorted((root / "_posts").iterdir())
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", "--fix", "--jobs", "2", "_posts"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while sum(p.read_text() != duplicate for p in posts) < 5:  # fixing has begun
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait()
+        killed = time.time()
+        time.sleep(3)
+        assert not [pid for pid in workers if _alive(pid)]
+        # a write under way at the kill may end; none begins after it
+        late = [p.name for p in posts if p.stat().st_mtime > killed + 0.5]
+        assert late == []
+        assert sum(p.read_text() == duplicate for p in posts) > 60  # the rest is untouched
+        assert {p.read_text() for p in posts} <= {duplicate, "---\ntitle: B\n---\ntext\n"}
+        assert not [p for p in (root / "_posts").iterdir() if p.name.startswith(".")]
+    finally:
+        proc.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_fixes_that_cannot_be_written_are_not_counted_and_stay_listed(site: Site, cli: Cli) -> None:
+    """A read-only post: its fix was counted in "Fixed N problems", and its problem
+    was listed nowhere."""
+    duplicate = "---\ntitle: A\ntitle: B\n---\ntext\n"
+    root = site({"_posts/2020-01-02-a.md": duplicate, "_posts/2020-01-03-b.md": duplicate})
+    locked = root / "_posts/2020-01-02-a.md"
+    locked.chmod(0o444)
+    result = cli("--no-cache", "--fix", "_posts")
+    assert result.code == 2
+    assert (
+        "ampcheck: error: _posts/2020-01-02-a.md: internal error: cannot write the fixed "
+        "file: the file is read-only\n"
+    ) in result.err
+    assert result.untimed == (
+        "_posts/2020-01-02-a.md:2:1: FM007 [*] key 'title' is set again on line 3: this "
+        "earlier value is ignored\n"
+        "Fixed 1 problem; 1 problem (1 fixable with --fix) in 2 files.\n"
+    )
+    assert locked.read_text() == duplicate
+    locked.chmod(0o644)
+    (root / "_posts/2020-01-03-b.md").write_text(duplicate)
+    locked.chmod(0o444)
+    as_json = cli("--no-cache", "--fix", "--format", "json", "_posts")
+    assert [(d["path"], d["code"]) for d in as_json.json] == [("_posts/2020-01-02-a.md", "FM007")]
+
+
+COUNTING_RULE = """
+import os
+from pathlib import Path
+from ampcheck.hookspecs import hookimpl
+from ampcheck.rule import Rule
+
+class Siblings(Rule):
+    code = "ZZZ102"
+    name = "counts-workers"
+    summary = "writes how many processes the run started"
+
+    def check(self, post):
+        parent = os.getppid()
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    count += 1
+            except (OSError, ValueError):
+                pass
+        with open({log!r}, "a") as log:
+            log.write(f"{{count}}\\n")
+        return iter(())
+
+@hookimpl
+def ampcheck_register_rules():
+    return [Siblings]
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_jobs_are_capped_at_the_number_of_files(site: Site) -> None:
+    """``--jobs 400`` over 45 files forked 400 workers."""
+    root = site({f"_posts/2020-01-01-p{i:02d}.md": GOOD for i in range(45)})
+    log = root / "workers.log"
+    (root / "count.py").write_text(COUNTING_RULE.format(log=str(log)))
+    (root / ".ampcheck.toml").write_text('plugins = ["count.py"]\n')
+    cmd = [sys.executable, "-m", "ampcheck", "--no-cache", "--jobs", "400", "_posts"]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    counts = [int(line) for line in log.read_text().split()]
+    assert len(counts) == 45
+    assert 1 < max(counts) <= 45

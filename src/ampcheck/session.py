@@ -204,6 +204,16 @@ class Session:
             except BaselineError as exc:
                 self.stderr.write(f"ampcheck: error: {printable(str(exc))}\n")
                 return EXIT_ERROR
+        if self.options.write_baseline:
+            from ampcheck.engine.baseline import not_a_file
+
+            refused = not_a_file(Path(self.options.write_baseline))
+            if refused is not None:  # a FIFO or a device is not replaced by a file
+                where = printable(self.options.write_baseline)
+                self.stderr.write(
+                    f"ampcheck: error: {where}: cannot write the baseline: {refused}\n"
+                )
+                return EXIT_ERROR
         self.errors.extend(self.plugins.failures)  # printed when the plugins loaded
         report = self.check(baseline)
         return self.finish(report, baseline)
@@ -231,7 +241,7 @@ class Session:
     def check(self, baseline: Baseline | None = None) -> Report:
         """Check every input, in order; what the formats written file by file show is
         written as each file's result comes in."""
-        from ampcheck.engine.files import collect
+        from ampcheck.engine.files import collect, read_stream
         from ampcheck.engine.runner import check_file, check_files, default_jobs
         from ampcheck.output.terminal import Progress, use_color
 
@@ -252,7 +262,8 @@ class Session:
         ctx = self.context(cache=self.cache())
         stream = _Stream(self, report, baseline) if self.streaming else None
         if inputs.stdin is not None:
-            self.merge(report, check_file(ctx, inputs.stdin, None, sys.stdin.buffer.read()))
+            data = read_stream(sys.stdin.buffer, self.limits.max_file_size)
+            self.merge(report, check_file(ctx, inputs.stdin, None, data))
             if stream is not None:
                 stream.flush()
         jobs = opts.jobs or default_jobs()
@@ -283,6 +294,8 @@ class Session:
             if message not in self.errors:
                 self.error(message)
         if not result.read:
+            if result.output is not None:  # standard input that was not checked
+                _write_bytes(self.stdout, result.output)
             return
         report.files += 1
         report.paths.append(result.shown)
@@ -299,7 +312,7 @@ class Session:
     def show_config(self) -> int:
         """``--show-config``: the resolved configuration, where each value comes from,
         and for the posts the paths lead to, whether each is an AMP page and why."""
-        from ampcheck.engine.files import collect
+        from ampcheck.engine.files import collect, read_stream
         from ampcheck.output import showconfig
 
         opts = self.options
@@ -321,7 +334,8 @@ class Session:
                 self.error(message)
             stdin = None
             if inputs.stdin is not None:
-                stdin = (inputs.stdin, sys.stdin.buffer.read())
+                data = read_stream(sys.stdin.buffer, self.settings.limits.max_file_size)
+                stdin = (inputs.stdin, data)
             posts = showconfig.amp_posts(
                 inputs.on_disk, stdin, self.rules, self.sites, self.settings.limits, self.error
             )

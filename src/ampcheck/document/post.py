@@ -33,6 +33,24 @@ if TYPE_CHECKING:
 
 BOM = "\ufeff"
 T = TypeVar("T")
+# Byte order marks, the longer first: UTF-32's little-endian mark begins with UTF-16's
+# (read as UTF-16, the file would start with U+0000, which is no text).
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """``"utf-32"`` or ``"utf-16"`` when ``data`` starts with a byte order mark of
+    that encoding, else ``None``."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding
+    return None
+
 
 # Jekyll: a file has front matter when it starts with a line of three dashes; the block
 # ends at the next line of three dashes or three dots (jekyll/document.rb,

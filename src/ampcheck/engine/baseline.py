@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ VERSION = 1
 VERSION_KEY = "ampcheck-baseline"
 # an undecodable byte of a file name as the baseline records it (bytes from 0x80 on)
 _BYTE_RE = re.compile(r"\\x([89a-f][0-9a-f])")
+#: the largest baseline read, in bytes: some 500,000 recorded problems
+MAX_SIZE = 100_000_000
 
 Key = tuple[str, str, str]  # (path relative to the baseline, code, fingerprint)
 
@@ -151,12 +154,53 @@ class Baseline:
         return json_text(doc) + "\n"
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be a baseline though it exists (a FIFO, a device, a
+    folder), or ``None``: reading a FIFO waits for a writer, ``/dev/zero`` never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    from ampcheck.engine.files import describe_kind
+
+    return f"{describe_kind(mode)}, not a regular file"
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of the baseline file at ``path``, read without blocking and without
+    reading more than :data:`MAX_SIZE` bytes."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            from ampcheck.engine.files import describe_kind
+
+            kind = describe_kind(st.st_mode)
+            raise BaselineError(f"{path}: cannot read the baseline: {kind}, not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        too_large = f"{path}: cannot read the baseline: more than {MAX_SIZE:,} bytes"
+        if st.st_size > MAX_SIZE:
+            raise BaselineError(too_large)
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_SIZE:  # it grew while being read
+                raise BaselineError(too_large)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def load(path: Path) -> Baseline:
     """Read a baseline file, raising :class:`BaselineError` with a one-line reason."""
     import json
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path).decode("utf-8")
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

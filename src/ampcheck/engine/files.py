@@ -23,7 +23,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 POST_SUFFIXES = (".md", ".markdown", ".html")
 # Folders a search never enters: Jekyll's output, templates and data (not posts), and
@@ -61,8 +61,7 @@ def read_post(path: Path, max_size: int | None = None) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-            raise NotChecked(f"{kind}, not a regular file")
+            raise NotChecked(f"{describe_kind(st.st_mode)}, not a regular file")
         if max_size is not None and st.st_size > max_size:
             raise NotChecked(_too_large(st.st_size, max_size))
         chunks: list[bytes] = []
@@ -84,6 +83,29 @@ def read_post(path: Path, max_size: int | None = None) -> bytes:
     return data
 
 
+def read_stream(stream: BinaryIO, max_size: int | None = None) -> bytes:
+    """The bytes of a post read from ``stream`` (standard input): at most one byte
+    more than ``max_size``, so that :func:`check_read` can tell it is too large."""
+    return stream.read() if max_size is None else stream.read(max_size + 1)
+
+
+def check_read(data: bytes, max_size: int | None = None) -> None:
+    """Raise :class:`NotChecked` when ``data``, read by :func:`read_stream`, is larger
+    than ``max_size`` bytes or holds binary data: what :func:`read_post` refuses."""
+    if max_size is not None and len(data) > max_size:
+        raise NotChecked(
+            f"more than max-file-size ({max_size:,} bytes); raise max-file-size to check it"
+        )
+    reason = binary_reason(data)
+    if reason is not None:
+        raise NotChecked(reason)
+
+
+def describe_kind(mode: int) -> str:
+    """What a file that is not a regular one is: ``"a FIFO"``, ``"a folder"``..."""
+    return _KINDS.get(stat.S_IFMT(mode), "a special file")
+
+
 def _too_large(size: int, limit: int) -> str:
     return (
         f"{size:,} bytes is more than max-file-size ({limit:,} bytes); "
@@ -96,11 +118,13 @@ def binary_reason(data: bytes) -> str | None:
 
     Binary means a NUL byte among the first :data:`BINARY_SAMPLE` bytes (Git's test)
     together with bytes that are not UTF-8 or many control characters: a post with a
-    stray NUL stays text (EN004 reports the NUL), and so does UTF-16 with a byte order
-    mark (EN002 converts it).
+    stray NUL stays text (EN004 reports the NUL), and so does UTF-16 or UTF-32 with a
+    byte order mark (EN002 converts it).
     """
+    from ampcheck.document.post import bom_encoding
+
     sample = data[:BINARY_SAMPLE]
-    if b"\0" not in sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\0" not in sample or bom_encoding(sample) is not None:
         return None
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import re
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -43,6 +44,10 @@ MAX_TIMEOUTS = 2
 MAX_VIOLATIONS = 100_000
 # the longest time between two checks of a rule's time
 _REPEAT = 0.5
+# the shortest: a timer that fires more often than its handler can run would take all
+# of the time (a rule-timeout of 0.00001 never finished), so a very short limit is
+# checked every millisecond, and a rule is stopped after at least that long
+_MIN_TICK = 0.001
 # characters that cannot be written as UTF-8: a surrogate that is not one of the
 # undecodable bytes Post.text keeps (U+DC80..U+DCFF, "surrogateescape")
 _UNWRITABLE_RE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
@@ -264,6 +269,7 @@ class Deadline:
         "_limit",
         "_outer",
         "_previous",
+        "_previous_hook",
         "_started",
         "_tick",
         "seconds",
@@ -275,18 +281,25 @@ class Deadline:
         )
         self.seconds = seconds if seconds and usable else None
         self._limit = self.seconds or 0.0
-        self._tick = min(self._limit / 4, _REPEAT)
+        self._tick = max(min(self._limit / 4, _REPEAT), _MIN_TICK)
         self._armed = False
         self._started = self._entered = 0.0
         self._previous: Any = None
+        self._previous_hook: Any = None
         self._outer = (0.0, 0.0)
 
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
-        if self._armed and time.monotonic() - self._started >= self._limit:
+        if (
+            self._armed
+            and time.monotonic() - self._started >= self._limit
+            and not _in_linter(frame)
+        ):
             raise RuleTimeout
 
     def __enter__(self) -> Deadline:
         if self.seconds:
+            self._previous_hook = sys.unraisablehook
+            sys.unraisablehook = self._on_unraisable
             self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
             self._entered = time.monotonic()
             self._outer = signal.setitimer(signal.ITIMER_REAL, self._tick, self._tick)
@@ -297,10 +310,17 @@ class Deadline:
             self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)
+            sys.unraisablehook = self._previous_hook
             outer, interval = self._outer
             if outer > 0:
                 left = max(outer - (time.monotonic() - self._entered), 1e-3)
                 signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+    def _on_unraisable(self, unraisable: Any) -> None:
+        """A stop raised where Python cannot pass it on (a ``__del__``, a weak
+        reference's callback) is dropped in silence: a later tick stops the rule."""
+        if not isinstance(unraisable.exc_value, RuleTimeout):
+            self._previous_hook(unraisable)
 
     def arm(self) -> None:
         self._started = time.monotonic()
@@ -308,6 +328,22 @@ class Deadline:
 
     def disarm(self) -> None:
         self._armed = False
+
+
+def _in_linter(frame: FrameType | None) -> bool:
+    """Whether the alarm came while this module's own code ran (between a rule's end
+    and :meth:`Deadline.disarm`, or while a stopped rule is being reported), or the
+    import system's: a :class:`RuleTimeout` raised there would escape the handler that
+    reports it, or be lost in a callback of the import locks. The rule is stopped by a
+    later tick instead."""
+    if frame is None:
+        return False
+    module = frame.f_globals.get("__name__")
+    return module == __name__ or (isinstance(module, str) and module.startswith(_IMPORT_SYSTEM))
+
+
+# the modules of the import system, as their frames name them
+_IMPORT_SYSTEM = ("_frozen_importlib", "importlib._bootstrap")
 
 
 def _short(value: object) -> str:

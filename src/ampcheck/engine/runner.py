@@ -20,6 +20,7 @@ from ampcheck.engine.registry import ActiveRule
 from ampcheck.model import Applicability, Diagnostic, InternalError
 
 if TYPE_CHECKING:
+    from ampcheck.document.post import Post
     from ampcheck.engine.cache import Cache
 
 #: below this many files, one process is faster than starting a pool
@@ -79,7 +80,7 @@ def check_file(
 
 def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
     from ampcheck.document.post import Post
-    from ampcheck.engine.files import NotChecked, read_post
+    from ampcheck.engine.files import NotChecked, check_read, read_post
     from ampcheck.engine.linter import lint
 
     timeout = ctx.limits.rule_timeout
@@ -94,6 +95,17 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         except NotChecked as exc:
             result.read = False
             result.messages.append(f"{shown}: not checked: {exc}")
+            return result
+    else:  # standard input: refused as the same bytes on disk would be
+        try:
+            check_read(data, ctx.limits.max_file_size)
+        except NotChecked as exc:
+            result.read = False
+            result.messages.append(f"{shown}: not checked: {exc}")
+            limit = ctx.limits.max_file_size
+            if ctx.fix and not ctx.diff and (limit is None or len(data) <= limit):
+                # passed on unchanged; input over the limit was not read to its end
+                result.output = data
             return result
     site_path = file if file is not None else Path(shown)
     site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
@@ -132,10 +144,21 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
         try:
             write_atomic(file, encode(fixed.post), expected=data)
         except OSError as exc:
+            _not_written(ctx, post, result)
             result.errors.append(
                 InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
             )
     return result
+
+
+def _not_written(ctx: Context, post: Post, result: FileResult) -> None:
+    """The fixes of ``post`` could not be written: none counts as fixed, and the
+    problems of the file as it stays are the ones reported."""
+    from ampcheck.engine.linter import lint
+
+    left = lint(post, ctx.rules, timeout=ctx.limits.rule_timeout, known=ctx.known)
+    result.fixed = 0
+    result.diagnostics, result.errors = left.diagnostics, left.errors
 
 
 def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
@@ -148,17 +171,73 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
 # -- processes ------------------------------------------------------------------
 
 _WORKER: Context | None = None
+#: the process id of the run that started the workers
+_PARENT = 0
+#: a worker is checking a file (a stop then unwinds it, removing a half-written file)
+_WORKING = False
+# Linux's prctl(2) option: the signal a process gets when its parent dies
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None) -> None:
-    """A forked worker inherits the context; a spawned one builds its own."""
-    global _WORKER
+class _Stopped(BaseException):
+    """Raised in a worker told to stop (SIGTERM, sent by the kernel when the run that
+    started it dies): a ``BaseException``, so that checking a file does not go on."""
+
+
+def _init_worker(ctx: Context | None, setup: Callable[[], Context] | None, parent: int = 0) -> None:
+    """A forked worker inherits the context; a spawned one builds its own.
+
+    A worker ends with the run that started it (``parent``): a run killed with
+    SIGKILL cannot stop its workers, which would go on fixing files.
+    """
+    global _WORKER, _PARENT
+    _PARENT = parent
+    if parent:
+        _die_with_parent()
+        _stop_if_orphaned()
     _WORKER = ctx if ctx is not None else setup() if setup is not None else None
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to send SIGTERM to this process when its parent dies;
+    the worker then stops at once, removing a fixed file it was writing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_stop)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no C library to call
+        pass
+
+
+def _on_stop(signum: int, frame: object) -> None:
+    if _WORKING:
+        raise _Stopped
+    os._exit(1)
+
+
+def _stop_if_orphaned() -> None:
+    """End this worker at once when the run that started it is gone (elsewhere than
+    Linux, and when it died before :func:`_die_with_parent`)."""
+    if _PARENT and os.getppid() != _PARENT:
+        os._exit(1)
+
+
 def _work(shown: str) -> FileResult:
+    global _WORKING
     assert _WORKER is not None
-    return check_file(_WORKER, shown, Path(shown))
+    _stop_if_orphaned()
+    try:
+        _WORKING = True
+        return check_file(_WORKER, shown, Path(shown))
+    except _Stopped:
+        os._exit(1)
+    finally:
+        _WORKING = False
 
 
 def default_jobs() -> int:
@@ -180,6 +259,7 @@ def check_files(
     ``setup`` rebuilds the context in a worker that cannot inherit it (platforms
     without ``fork``); it must be picklable.
     """
+    jobs = min(jobs, len(files))  # a worker more than there are files has nothing to do
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         for shown in files:
             yield check_file(ctx, shown, Path(shown))
@@ -190,10 +270,10 @@ def check_files(
     mp: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods():
         mp = multiprocessing.get_context("fork")
-        init: tuple[Context | None, Callable[[], Context] | None] = (ctx, None)
+        init: tuple[Context | None, Callable[[], Context] | None, int] = (ctx, None, os.getpid())
     else:  # pragma: no cover - Windows, macOS spawn
         mp = multiprocessing.get_context("spawn")
-        init = (None, setup)
+        init = (None, setup, os.getpid())
     # flush before forking so buffered output is not written twice
     sys.stdout.flush()
     sys.stderr.flush()

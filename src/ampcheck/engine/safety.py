@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 
-from ampcheck.document.post import Post
+from ampcheck.document.post import Post, bom_encoding
 from ampcheck.engine.edits import LineMap, lines
 
 
@@ -32,13 +32,14 @@ def safety_check(before: Post, after: Post, line_map: LineMap | None = None) -> 
 
 
 def _as_written(post: Post) -> Post:
-    """The post as its author wrote it: a UTF-16 file (a UTF-16 byte order mark, not
-    UTF-8) decoded as UTF-16. Read as UTF-8, its bytes show no front matter or HTML,
+    """The post as its author wrote it: a UTF-16 or UTF-32 file (a byte order mark,
+    not UTF-8) decoded as such. Read as UTF-8, its bytes show no front matter or HTML,
     and the structure of its conversion to UTF-8 must be compared with the real one."""
-    if post.first_undecodable is None or not post.data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = bom_encoding(post.data)
+    if post.first_undecodable is None or encoding is None:
         return post
     try:
-        return post.with_text(post.data.decode("utf-16"))
+        return post.with_text(post.data.decode(encoding))
     except UnicodeDecodeError:
         return post
 

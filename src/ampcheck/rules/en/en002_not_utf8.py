@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ampcheck.document.post import Post
@@ -33,23 +34,8 @@ class NotUtf8(Rule):
         if count > 1:
             where += f" ({count} undecodable bytes in all)"
         guess = guess_legacy(post.data)
-        if guess.encoding == "utf-16":
-            try:
-                text = post.data.decode("utf-16")
-            except UnicodeDecodeError:  # cut short, or a lone surrogate: nothing to convert
-                yield Violation(
-                    first,
-                    first + 1,
-                    "not UTF-8: the file starts with a UTF-16 byte order mark, but is not "
-                    "valid UTF-16 either (cut short?)",
-                )
-                return
-            yield Violation(
-                first,
-                first + 1,
-                "not UTF-8: the file is UTF-16 (it starts with a UTF-16 byte order mark)",
-                Fix.safe("transcode from UTF-16 to UTF-8", Edit(0, len(post.text), text)),
-            )
+        if guess.encoding in ("utf-16", "utf-32"):
+            yield _unicode(post, guess.encoding)
             return
         size = len(post.text)
         broken = [data for _, end, data in runs if broken_utf8(data, end == size)]
@@ -78,6 +64,47 @@ class NotUtf8(Rule):
             message,
             Fix(tuple(edits), applicability, f"transcode from {label} to UTF-8"),
         )
+
+
+def _unicode(post: Post, encoding: str) -> Violation:
+    """A file that a byte order mark says is UTF-16 or UTF-32: transcoded whole. The
+    problem is shown at the mark."""
+    first = 0
+    label = encoding.upper()
+    try:
+        text = post.data.decode(encoding)
+    except UnicodeDecodeError:  # cut short, or a lone surrogate: nothing to convert
+        return Violation(
+            first,
+            first + 1,
+            f"not UTF-8: the file starts with a {label} byte order mark, but is not "
+            f"valid {label} either (cut short?)",
+        )
+    title = f"transcode from {label} to UTF-8"
+    edit = Edit(0, len(post.text), text)
+    odd = _NOT_TEXT_RE.search(text)
+    if odd is not None:
+        # a byte order mark by chance, or another encoding's: read this way the bytes
+        # are no text, and the conversion is only a guess
+        return Violation(
+            first,
+            first + 1,
+            f"not UTF-8: the file starts with a {label} byte order mark, but read as "
+            f"{label} it holds U+{ord(odd.group()):04X}, which is no text",
+            Fix.unsafe(title, edit),
+        )
+    return Violation(
+        first,
+        first + 1,
+        f"not UTF-8: the file is {label} (it starts with a {label} byte order mark)",
+        Fix.safe(title, edit),
+    )
+
+
+# what text read in the right encoding does not hold: NUL and the other C0 controls
+# but tab, line feed, form feed and carriage return, and the noncharacters U+FFFE and
+# U+FFFF (a byte order mark read the wrong way round)
+_NOT_TEXT_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 def _broken(post: Post, runs: list[tuple[int, int, bytes]], where: str) -> Iterator[Violation]:

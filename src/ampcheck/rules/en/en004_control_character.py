@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document.post import Post
+from ampcheck.document.post import Post, bom_encoding
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.en.en001_mojibake import mojibake, shown
@@ -57,8 +57,8 @@ class ControlCharacter(Rule):
 
     def check(self, post: Post) -> Iterator[Violation]:
         text = post.text
-        if post.data.startswith((b"\xff\xfe", b"\xfe\xff")) and post.first_undecodable is not None:
-            return  # UTF-16: its NUL bytes are halves of characters; EN002 converts the file
+        if bom_encoding(post.data) is not None and post.first_undecodable is not None:
+            return  # UTF-16 or UTF-32: its NUL bytes are parts of characters; EN002 converts it
         damaged = [(r.start, r.end) for r in mojibake(post)] if not text.isascii() else []
         for m in _CONTROL_RE.finditer(text):
             for start, end in _outside(m.start(), m.end(), damaged):

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ampcheck.document.post import bom_encoding
+
 LEGACY = ("cp1252", "mac_roman", "latin-1")
 LEGACY_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "latin-1": "Latin-1"}
 # Characters common in text of the languages these code pages serve.
@@ -65,13 +67,14 @@ def _score(text: str) -> tuple[int, int]:
 
 
 def guess_legacy(data: bytes) -> Guess:
-    """Which 8-bit code page (or UTF-16) ``data`` most likely is.
+    """Which 8-bit code page (or UTF-16 or UTF-32) ``data`` most likely is.
 
-    ``certain`` when a UTF-16 byte order mark says so, or when exactly one
+    ``certain`` when a UTF-16 or UTF-32 byte order mark says so, or when exactly one
     candidate reads as ordinary text and the others do not.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Guess("utf-16", True)
+    bom = bom_encoding(data)
+    if bom is not None:
+        return Guess(bom, True)
     scores: list[tuple[int, int, str]] = []
     for rank, encoding in enumerate(LEGACY):
         try:
