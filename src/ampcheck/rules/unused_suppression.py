@@ -49,7 +49,7 @@ class UnusedSuppression(SuppressionRule):
                     message = f"unused suppression: no problem {where} to suppress"
                     yield Violation(directive.start, directive.end, message)
                 continue
-            removable: list[int] = []
+            removable: set[int] = set()
             findings: list[tuple[int, Key, str]] = []
             for k, key in enumerate(directive.keys):
                 if _names_any(key, ((self.code, self.name),)) and key.text.upper() != "ALL":
@@ -57,7 +57,7 @@ class UnusedSuppression(SuppressionRule):
                 if (i, k) in found.used:
                     continue
                 if _names_any(key, ran_rules):
-                    removable.append(k)
+                    removable.add(k)
                     message = f"unused suppression: no {key.text} problem {_WHERE[directive.kind]}"
                 elif _names_any(key, known):
                     message = f"unused suppression: {key.text} is not enabled"
@@ -77,7 +77,7 @@ def _unknown(key: Key) -> str:
     return f"unknown rule '{key.text}' in a suppression (see ampcheck --list-rules)"
 
 
-def _fix(post: Post, directive: Directive, removable: list[int]) -> Fix | None:
+def _fix(post: Post, directive: Directive, removable: set[int]) -> Fix | None:
     if directive.kind not in _FIXABLE_KINDS:
         return None  # a disable has its enable; front matter is YAML
     keys = directive.keys
