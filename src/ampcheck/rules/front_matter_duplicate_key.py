@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
@@ -36,8 +37,14 @@ class FrontMatterDuplicateKey(Rule):
 
 
 #: front-matter loads one post may spend on telling which removals keep the mapping
-#: (one for all of them when, as usual, they all do)
+#: (one for all of them when, as usual, they all do), and the characters they may
+#: read in all after the first: a large front matter gets fewer
 MAX_LOADS = 64
+MAX_LOADED = 500_000
+
+# an anchor (``&name``) and an alias (``*name``), as YAML's scanner ends their names
+_ANCHOR_RE = re.compile(r"&([^\s,\[\]{}]+)")
+_ALIAS_RE = re.compile(r"\*([^\s,\[\]{}]+)")
 
 
 def _removal_span(post: Post, dup: KeySpan) -> tuple[int, int] | None:
@@ -69,20 +76,33 @@ def _loads_same_each(post: Post, spans: list[tuple[int, int]]) -> set[tuple[int,
     :data:`MAX_LOADS` loads; entries not judged by then get no fix.
     """
     safe: set[tuple[int, int]] = set()
-    loads = 0
     text = post.text
-    anchored = [span for span in spans if "&" in text[span[0] : span[1]]]
-    plain = [span for span in spans if "&" not in text[span[0] : span[1]]]
+    fm = post.front_matter
+    assert fm is not None
+    aliased = set(_ALIAS_RE.findall(text, fm.content_start, fm.content_end))
+    anchored = [span for span in spans if _defines(text, span, aliased)]
+    plain = [span for span in spans if not _defines(text, span, aliased)]
     groups = [[span] for span in anchored] + ([plain] if plain else [])
-    while groups and loads < MAX_LOADS:
+    loads = loaded = 0
+    size = fm.content_end - fm.content_start
+    while groups and loads < MAX_LOADS and (loads == 0 or loaded + size <= MAX_LOADED):
         group = groups.pop()
         loads += 1
+        loaded += size if loads > 1 else 0
         if _loads_same(post, group):
             safe.update(group)
         elif len(group) > 1:
             half = len(group) // 2
             groups += [group[half:], group[:half]]
     return safe
+
+
+def _defines(text: str, span: tuple[int, int], aliased: set[str]) -> bool:
+    """Whether the entry may define an anchor that an alias names."""
+    start, stop = span
+    return "&" in text[start:stop] and any(
+        name in aliased for name in _ANCHOR_RE.findall(text, start, stop)
+    )
 
 
 def _loads_same(post: Post, spans: list[tuple[int, int]]) -> bool:
