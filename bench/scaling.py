@@ -117,6 +117,15 @@ FINDINGS = [
         "an AMP element without its end tag",
         lambda i: f'<amp-img src="a{i}.png" width="1" height="1" layout="fixed">\n\n',
     ),
+    # the same, each inside the one before (a rule that looks for an element around
+    # each one walks the whole depth)
+    Case("AMP004", "... nested: an unclosed video in a video", lambda i: f'<video src="v{i}.mp4">'),
+    Case("AMP006", "... nested: a placeholder in a placeholder", lambda i: "<div placeholder>"),
+    Case(
+        "TW007",
+        "... nested: Twitter's embed code in embed code",
+        lambda i: '<blockquote class="twitter-tweet">',
+    ),
     Case("EN001", "mojibake (the brief's `Ã© a `)", lambda i: "Ã© a "),
     Case("EN003", "a replacement character", lambda i: f"x{i} \ufffd "),
     Case("EN004", "a control character", lambda i: f"x{i} \x01 "),
@@ -373,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    cases = [c for c in FINDINGS + SHAPES if not only or c.label in only]
+    ordered = sorted(FINDINGS, key=lambda c: (c.label, c.what.startswith("..."))) + SHAPES
+    cases = [c for c in ordered if not only or c.label in only]
     if only - {c.label for c in cases}:
         parser.error(f"unknown --only: {', '.join(sorted(only - {c.label for c in cases}))}")
     head = " | ".join(f"{size / 1000:g}k" for size in sizes)
