@@ -293,6 +293,14 @@ SHAPES = [
         per_unit=0,
     ),
     Case(
+        "suppression keys",
+        "one `disable-next-line` comment, a rule named a unit",
+        lambda i: f" HD00{i % 9 + 1}",
+        head=FRONT + "<!-- ampcheck-disable-next-line",
+        tail=" -->\n# a\n",
+        per_unit=0,
+    ),
+    Case(
         "FM007 anchors",
         "duplicate keys that define anchors",
         lambda i: f"a: &x{i} 1\n",

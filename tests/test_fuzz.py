@@ -249,6 +249,7 @@ def test_unclosed_constructs_take_linear_time(piece: str, end: str) -> None:
         ("", "{::nomarkdown}\n\n", "{:/}\n"),
         ('<amp-twitter data-tweetid="1"><blockquote placeholder>', ">", "</blockquote>"),
         ("", "<!-- ampcheck-disable-next-line HD001 -->\n#### a\n\n", ""),
+        ("<!-- ampcheck-disable-next-line", " HD004", " HD002 -->\n# a\n"),
     ],
     ids=[
         "heading-blanks",
@@ -260,6 +261,7 @@ def test_unclosed_constructs_take_linear_time(piece: str, end: str) -> None:
         "closed-at-the-end",
         "placeholder-marks",
         "suppressions",
+        "suppression-keys",
     ],
 )
 def test_long_runs_take_linear_time(head: str, piece: str, tail: str) -> None:

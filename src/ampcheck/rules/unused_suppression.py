@@ -20,6 +20,10 @@ _WHERE = {
     Kind.FRONT_MATTER: "in this file",
 }
 _FIXABLE_KINDS = (Kind.NEXT_LINE, Kind.LINE, Kind.FILE)
+#: a comment naming more rules than this gets no fix that keeps some of them: each
+#: unused rule's problem carries the whole new list, which would cost time and
+#: memory quadratic in the length of the comment
+MAX_KEYS_FIXED = 100
 
 
 class UnusedSuppression(SuppressionRule):
@@ -82,6 +86,8 @@ def _fix(post: Post, directive: Directive, removable: set[int]) -> Fix | None:
         return None  # a disable has its enable; front matter is YAML
     keys = directive.keys
     if len(removable) < len(keys):
+        if len(keys) > MAX_KEYS_FIXED:
+            return None
         kept = [k.text for i, k in enumerate(keys) if i not in removable]
         between = post.text[keys[0].start : keys[-1].end]
         new = (", " if "," in between else " ").join(kept)
