@@ -39,6 +39,10 @@ _words = st.sampled_from(
         "\u202e", "\x00", "\x07", "\x1b[1m", "\x7f", "\x85", "\x9d", "\ufeff", "\f", "\v",
         "#", "*", "_", "`", "[", "]", "(", ")", "<", ">", "{", "}", "%", "\\", "|", "-", "!",
         "?", ":", "'", '"', "=", "&", ";",
+        # kramdown's extensions and header IDs, runs of blanks and marks (what the
+        # linear-time searches for a heading's end and a stop tag look at)
+        "{::comment}", "{:/comment}", "{:/}", "{#id}", "{: #id .c}", " \t  \t ", "\\.", "..",
+        "==", "-=", "##",
     ]
 )  # fmt: skip
 _free_text = st.text(

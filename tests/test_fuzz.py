@@ -324,3 +324,40 @@ def test_unclosed_constructs_take_linear_time(piece: str, end: str) -> None:
     assert time.monotonic() - started < 5
     result = lint(post, RULES, timeout=30)
     assert result.errors == []
+
+
+@pytest.mark.parametrize(
+    ("head", "piece", "tail"),
+    [
+        ("# a", " ", "b\n"),  # blanks before the closing #s and a header ID
+        ("## a", ".", "x\n"),  # HD005's trailing marks
+        ("## a", " . ", "{#id}\n"),
+        ("## a {#x", "}{#x", "\n"),
+        ("a\n", "=", "-\n"),  # a setext underline
+        ("", "{::comment}\n\n", ""),  # block extensions without their stop tag
+        ("", "{::nomarkdown}\n\n", "{:/}\n"),
+        ('<amp-twitter data-tweetid="1"><blockquote placeholder>', ">", "</blockquote>"),
+        ("", "<!-- ampcheck-disable-next-line HD001 -->\n#### a\n\n", ""),
+        ("<!-- ampcheck-disable-next-line", " HD004", " HD002 -->\n# a\n"),
+    ],
+    ids=[
+        "heading-blanks",
+        "heading-marks",
+        "heading-marks-and-id",
+        "header-ids",
+        "setext-underline",
+        "unclosed-extension",
+        "closed-at-the-end",
+        "placeholder-marks",
+        "suppressions",
+        "suppression-keys",
+    ],
+)
+def test_long_runs_take_linear_time(head: str, piece: str, tail: str) -> None:
+    """A run repeated to 200 KB: each made some search start again at every character
+    of it (seconds per heading, or the rule-timeout); every rule now ends well within
+    its time. (How the time grows is measured by bench/scaling.py.)"""
+    body = head + piece * (200_000 // len(piece)) + tail
+    post = Post.from_text(NAMES[0], "---\ntitle: x\namp: true\n---\n" + body)
+    result = lint(post, RULES, timeout=30)
+    assert result.errors == []

@@ -324,6 +324,7 @@ class _Parser:
         self.blocks: list[Block] = []
         self.span_text: list[tuple[int, int]] = []
         self._none_from: dict[tuple[str, int], int] = {}
+        self._no_stop: dict[tuple[str, int], tuple[int, str]] = {}
         if options.gfm:
             self.fence_start, self.fence = FENCE_GFM_START_RE, FENCE_GFM_RE
             self.paragraph_end = PARAGRAPH_END_GFM_RE if options.paragraph_end else PARAGRAPH_END_RE
@@ -343,6 +344,19 @@ class _Parser:
         if found == -1:
             self._none_from[(closer, id(text))] = start
         return found
+
+    def _stop_tag(self, name: str, text: str, start: int) -> re.Match[str] | None:
+        """The stop tag of the block extension ``name`` after ``start``, remembering
+        where none is left, so that many unclosed start tags cost linear time."""
+        key = ("{:/" + name, id(text))
+        known = self._no_stop.get(key)
+        if known is not None and known[1] is text and start >= known[0]:
+            return None
+        close = _stop_tag_re(name).search(text, start)
+        if close is None:
+            # the text is kept with the entry: its id cannot name another text meanwhile
+            self._no_stop[key] = (start, text)
+        return close
 
     def _add(
         self, src: _Source, type_: str, start: int, end: int, depth: int, **kw: object
@@ -610,10 +624,7 @@ class _Parser:
                 self._add(src, "extension", pos, m.end(), depth, info=name)
                 st.last = "extension"
                 return m.end()
-            stop = re.compile(
-                r"^" + _OPT_SPACE + r"\{:/(?:" + re.escape(name) + r")?\}[ \t\n\r\f\v]*?\n", _M
-            )
-            close = stop.search(text, m.end())
+            close = self._stop_tag(name, text, m.end())
             if close is None:
                 return 0  # kramdown: no stop tag, so the start tag is text
             self._add(src, "extension", pos, close.end(), depth, info=name)
@@ -935,6 +946,14 @@ class _State:
 
 
 BLOCK_BOUNDARY_RE = re.compile(f"{_BLANK_LINE}|{_EOB_MARKER}|{_IAL_BLOCK_START}|{_END}", _M)
+
+
+@lru_cache(maxsize=64)
+def _stop_tag_re(name: str) -> re.Pattern[str]:
+    """The stop tag of the block extension ``name``: ``{:/name}`` or ``{:/}``."""
+    return re.compile(
+        r"^" + _OPT_SPACE + r"\{:/(?:" + re.escape(name) + r")?\}[ \t\n\r\f\v]*?\n", _M
+    )
 
 
 @lru_cache(maxsize=64)

@@ -20,6 +20,7 @@ rule (AC001), which reports the ones that suppressed nothing.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -122,40 +123,83 @@ class Suppressions:
         diagnostics about suppressions themselves).
         """
         kept: list[Diagnostic] = []
+        # what suppresses each rule, looked up per diagnostic: going through every
+        # suppression for every diagnostic would take their product in time
+        by_rule: dict[tuple[str, str], _RuleSuppressions] = {}
         for d in diagnostics:
-            hits = self._covering(post, d, explicit_only)
-            if hits:
-                self.used.update(hits)
-            else:
+            found = by_rule.get((d.code, d.name))
+            if found is None:
+                found = _RuleSuppressions(post, self.directives, d, explicit_only)
+                by_rule[d.code, d.name] = found
+            if not found.covers(d, self.used):
                 kept.append(d)
         return kept
 
-    def _covering(self, post: Post, d: Diagnostic, explicit_only: bool) -> list[tuple[int, int]]:
-        hits: list[tuple[int, int]] = []
-        block: list[tuple[int, int]] | None = None
-        for i, directive in enumerate(self.directives):
+
+_Hits = list[tuple[int, int]]
+
+
+class _RuleSuppressions:
+    """The suppressions that name one rule, indexed by the lines and offsets they
+    cover. A diagnostic is covered by a ``disable-file`` or front-matter key, a
+    ``disable-next-line`` on the line before it, a ``disable-line`` on its line, or
+    the last ``disable``/``enable`` before it if that is a ``disable`` (a ``disable``
+    counts from the start of its line, like markdownlint's)."""
+
+    __slots__ = ("_block_best", "_block_from", "_file", "_lines", "_recorded")
+
+    def __init__(
+        self, post: Post, directives: list[Directive], d: Diagnostic, explicit_only: bool
+    ) -> None:
+        self._file: _Hits = []
+        self._lines: dict[int, _Hits] = {}
+        # disable and enable comments by the offset they count from, each with the
+        # latest of them (in text order) counting from there or before
+        blocks: list[tuple[int, int, _Hits | None]] = []
+        for i, directive in enumerate(directives):
             match = _matching_keys(directive, d, explicit_only)
-            if directive.kind is Kind.DISABLE:
-                # a disable comment covers its whole line, like markdownlint's
-                if match and post.line_offset(directive.first_line) <= d.start:
-                    block = [(i, k) for k in match]
-                continue
-            if directive.kind is Kind.ENABLE:
-                if match and directive.start <= d.start:
-                    block = None
-                continue
             if not match:
                 continue
-            if (
-                directive.kind in (Kind.FILE, Kind.FRONT_MATTER)
-                or (directive.kind is Kind.NEXT_LINE and d.line == directive.last_line + 1)
-                or (
-                    directive.kind is Kind.LINE
-                    and directive.first_line <= d.line <= directive.last_line
-                )
-            ):
-                hits.extend((i, k) for k in match)
-        return hits + (block or [])
+            hits = [(i, k) for k in match]
+            if directive.kind is Kind.DISABLE:
+                blocks.append((post.line_offset(directive.first_line), i, hits))
+            elif directive.kind is Kind.ENABLE:
+                blocks.append((directive.start, i, None))
+            elif directive.kind in (Kind.FILE, Kind.FRONT_MATTER):
+                self._file.extend(hits)
+            elif directive.kind is Kind.NEXT_LINE:
+                self._lines.setdefault(directive.last_line + 1, []).extend(hits)
+            elif directive.kind is Kind.LINE:
+                for line in range(directive.first_line, directive.last_line + 1):
+                    self._lines.setdefault(line, []).extend(hits)
+        blocks.sort(key=lambda b: b[0])
+        self._block_from = [b[0] for b in blocks]
+        self._block_best: list[_Hits | None] = []
+        latest = -1
+        best: _Hits | None = None
+        for _, i, block in blocks:
+            if i > latest:
+                latest, best = i, block
+            self._block_best.append(best)
+        # which of the hit lists above are in ``used`` already (by id): each is
+        # recorded once, however many diagnostics it covers
+        self._recorded: set[int] = set()
+
+    def covers(self, d: Diagnostic, used: set[tuple[int, int]]) -> bool:
+        """Whether a suppression covers ``d``; the ones that do are added to ``used``."""
+        covered = False
+        at = bisect.bisect_right(self._block_from, d.start) - 1
+        for hits in (
+            self._file,
+            self._lines.get(d.line),
+            self._block_best[at] if at >= 0 else None,
+        ):
+            if hits:
+                covered = True
+                if id(hits) not in self._recorded:
+                    self._recorded.add(id(hits))
+                    used.update(hits)
+        return covered
 
 
 def _matching_keys(directive: Directive, d: Diagnostic, explicit_only: bool) -> list[int]:

@@ -25,6 +25,10 @@ _WHERE = {
     Kind.FRONT_MATTER: "in this file",
 }
 _FIXABLE_KINDS = (Kind.NEXT_LINE, Kind.LINE, Kind.FILE)
+#: a comment naming more rules than this gets no fix that keeps some of them: each
+#: unused rule's problem carries the whole new list, which would cost time and
+#: memory quadratic in the length of the comment
+MAX_KEYS_FIXED = 100
 
 
 class UnusedSuppression(SuppressionRule):
@@ -53,7 +57,7 @@ class UnusedSuppression(SuppressionRule):
                     message = f"unused suppression: no problem {where} to suppress"
                     yield Violation(directive.start, directive.end, message)
                 continue
-            removable: list[int] = []
+            removable: set[int] = set()
             findings: list[tuple[int, Key, str]] = []
             for k, key in enumerate(directive.keys):
                 if _names_any(key, ((self.code, self.name),)) and key.text.upper() != "ALL":
@@ -61,7 +65,7 @@ class UnusedSuppression(SuppressionRule):
                 if (i, k) in found.used:
                     continue
                 if _names_any(key, ran_rules):
-                    removable.append(k)
+                    removable.add(k)
                     message = f"unused suppression: no {key.text} problem {_WHERE[directive.kind]}"
                 elif _names_any(key, known):
                     message = f"unused suppression: {key.text} is not enabled"
@@ -81,11 +85,13 @@ def _unknown(key: Key) -> str:
     return f"unknown rule '{key.text}' in a suppression (see ampcheck --list-rules)"
 
 
-def _fix(post: Post, directive: Directive, removable: list[int]) -> Fix | None:
+def _fix(post: Post, directive: Directive, removable: set[int]) -> Fix | None:
     if directive.kind not in _FIXABLE_KINDS:
         return None  # a disable has its enable; front matter is YAML
     keys = directive.keys
     if len(removable) < len(keys):
+        if len(keys) > MAX_KEYS_FIXED:
+            return None
         kept = [k.text for i, k in enumerate(keys) if i not in removable]
         between = post.text[keys[0].start : keys[-1].end]
         new = (", " if "," in between else " ").join(kept)

@@ -11,7 +11,7 @@ from ampcheck.document.post import Element, Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import OptionError
 from ampcheck.rules.amp import components as amp
-from ampcheck.rules.tw.tweets import ancestors
+from ampcheck.rules.tw.tweets import nearest_ancestor
 
 # AMP validator: <script> in the body only for JSON data (structured data, component
 # configuration); everything else runs through AMP's own runtime and extensions.
@@ -67,16 +67,17 @@ class HtmlNotAmp(amp.AmpPageRule):
             name = el.name
             rule = rules.get(name)
             if rule is not None:
-                yield from self._element(el, rule)
+                yield from self._element(post, el, rule)
             elif name == "script":
                 yield from _script(el)
             elif name == "img":
-                yield from self._img(el)
+                yield from self._img(post, el)
             if _suspect(el.lowered_attributes):
                 yield from _attributes(el)
 
-    def _element(self, el: Element, rule: amp.HtmlElementRule) -> Iterator[Violation]:
-        if rule.allowed_in and any(a.name in rule.allowed_in for a in ancestors(el)):
+    def _element(self, post: Post, el: Element, rule: amp.HtmlElementRule) -> Iterator[Violation]:
+        allowed_in = rule.allowed_in
+        if allowed_in and nearest_ancestor(post, el, " ".join(allowed_in), allowed_in.__contains__):
             return
         if rule.extension is not None and rule.extension in self.options.extensions:
             return
@@ -85,12 +86,12 @@ class HtmlNotAmp(amp.AmpPageRule):
             *amp.tag_name_span(el), f"<{el.name}> is not allowed in AMP{where}: use {rule.use}"
         )
 
-    def _img(self, el: Element) -> Iterator[Violation]:
+    def _img(self, post: Post, el: Element) -> Iterator[Violation]:
         if not el.has("src") and not el.has("srcset"):
             yield Violation(*amp.tag_name_span(el), "<img> needs a src or a srcset")
             return
         level = self.options.img
-        if level == "off" or any(a.name == "noscript" for a in ancestors(el)):
+        if level == "off" or nearest_ancestor(post, el, "noscript", _is_noscript):
             return
         yield Violation(
             *amp.tag_name_span(el),
@@ -161,3 +162,7 @@ def _attributes(el: Element) -> Iterator[Violation]:
                 attr.value_end,
                 f"javascript: URLs are not allowed in AMP ({attr.name})",
             )
+
+
+def _is_noscript(name: str) -> bool:
+    return name == "noscript"

@@ -9,7 +9,7 @@ from ampcheck.document.post import Post
 from ampcheck.model import Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp
-from ampcheck.rules.tw.tweets import ancestors
+from ampcheck.rules.tw.tweets import nearest_ancestor
 
 MARKERS = ("placeholder", "fallback")
 # Form controls whose placeholder attribute is HTML's hint text, not AMP's marker.
@@ -45,7 +45,7 @@ class AmpPlaceholderMisplaced(Rule):
                 if parent is not None and amp.is_amp_name(parent.name):
                     continue
                 where = "at the top level" if parent is None else f"inside <{parent.name}>"
-                outer = next((a for a in ancestors(el) if amp.is_amp_name(a.name)), None)
+                outer = nearest_ancestor(post, el, "amp", amp.is_amp_name)
                 hint = (
                     f": move it up to be a direct child of <{outer.name}>"
                     if outer is not None

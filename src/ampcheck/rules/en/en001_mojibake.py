@@ -22,16 +22,19 @@ def _find(post: Post) -> list[Repair]:
     intact is an example too."""
     found = find_mojibake(post.text)
     if found and about_mojibake(post.text):
-        found = [r for r in found if not _shown_intact(r, post.text)]
+        intact: dict[str, bool] = {}  # one look through the text for each repair
+        found = [r for r in found if not _shown_intact(r, post.text, intact)]
     outside = [r for r in found if not post.in_code(r.start)]
     return found if outside else []
 
 
-def _shown_intact(repair: Repair, text: str) -> bool:
+def _shown_intact(repair: Repair, text: str, known: dict[str, bool]) -> bool:
     """The repaired text has a letter (not only punctuation such as ’, which any
-    post holds) and stands intact elsewhere in the post."""
+    post holds) and stands intact elsewhere in the post (``known``: the answers so far)."""
     repaired = repair.repaired
-    return any(ch.isalpha() for ch in repaired) and repaired in text
+    if repaired not in known:
+        known[repaired] = any(ch.isalpha() for ch in repaired) and repaired in text
+    return known[repaired]
 
 
 def shown(text: str) -> str:

@@ -462,9 +462,14 @@ def _disjoint(claims: list[_Claim]) -> list[_Claim]:
         letters = sum(ch.isalpha() for ch in c.repaired)
         return (-int(c.active), -c.weight, -(c.span.end - c.span.start), -letters)
 
+    # the characters the claims chosen so far cover: each claim looks at its own span
+    # only (one codec's spans are disjoint, so this is linear in the text)
+    taken = bytearray(max((c.span.end for c in claims), default=0))
     chosen: list[_Claim] = []
     for c in sorted(claims, key=rank):
-        if all(c.span.end <= o.span.start or o.span.end <= c.span.start for o in chosen):
+        start, end = c.span.start, c.span.end
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.span.start)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ampcheck.document.post import Post
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.rule import Rule
-from ampcheck.rules.hd.headings import KRAMDOWN_SUFFIX_RE, headings
+from ampcheck.rules.hd.headings import headings, kramdown_suffix
 
 # As markdownlint's MD026: a heading that ends with an HTML entity reference
 # (its ';') or a GitHub emoji code (its ':') does not end with punctuation.
@@ -41,21 +41,23 @@ class HeadingTrailingPunctuation(Rule):
     def check(self, post: Post) -> Iterator[Violation]:
         if not self.options.punctuation:
             return
-        trailing = re.compile(r"[ \t]*(?:\\?[" + re.escape(self.options.punctuation) + r"])+$")
+        # read backwards from the end of the heading: a search for the marks before
+        # the end would try again from every blank and mark of a long run
+        trailing = re.compile(r"(?:[" + re.escape(self.options.punctuation) + r"]\\?)+[ \t]*")
         text = post.text
         for heading in headings(post):
             line_start = post.line_offset(post.position(heading.content_end)[0])
             start = max(line_start, heading.start)
             end = heading.content_end
-            suffix = KRAMDOWN_SUFFIX_RE.search(text, start, end)
+            suffix = kramdown_suffix(text, start, end)
             if suffix is not None:
-                end = suffix.start()
+                end = start + len(text[start : suffix.start()].rstrip(" \t"))
             source = text[start:end]
-            m = trailing.search(source)
+            m = trailing.match(source[::-1])
             if m is None or _ENTITY_END_RE.search(source) or _EMOJI_END_RE.search(source):
                 continue
-            marks = m.group().lstrip(" \t")
-            a, b = start + m.start(), start + m.end()
+            a, b = end - m.end(), end
+            marks = text[a:b].lstrip(" \t")
             fix = None
             if heading.plain.rstrip(self.options.punctuation + "\\ \t"):
                 # not when the heading is all punctuation: it would become empty

@@ -66,15 +66,17 @@ class Heading(NamedTuple):
 
 # Before an ATX heading's opening run on its line, only container markers may stand:
 # block quote markers and list item markers (CommonMark 5.1-5.2).
-_CONTAINER_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*")
+# (one blank after a marker, then blanks or '>': written so that a text has one reading
+# only, and a prefix that does not match fails in linear time)
+_CONTAINER_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t][ \t>]*)*")
 _OPENING_RE = re.compile(r"#{1,6}(?=[ \t]|$)")
-_CLOSING_RE = re.compile(r"[ \t]+(#+)[ \t]*$")
-_UNDERLINE_RE = re.compile(r"(=+|-+)[ \t]*$")
 # kramdown: a header ID at the end of a header (``{#id}``) or an inline attribute list
 # (``{: #id .class key="v"}``), see kramdown's syntax, "Specifying a Header ID".
 KRAMDOWN_SUFFIX_RE = re.compile(
     r"[ \t]*\{(?:#(?P<id>[A-Za-z_:][\w.:-]*)|:(?P<ial>[^}]*))\}[ \t]*$"
 )  # an id starts with an XML name's first character (kramdown's HEADER_ID)
+# the same without the blanks before it, for kramdown_suffix
+_SUFFIX_RE = re.compile(r"\{(?:#(?P<id>[A-Za-z_:][\w.:-]*)|:(?P<ial>[^}]*))\}[ \t]*$")
 _IAL_ID_RE = re.compile(r"(?:^|\s)#([A-Za-z][\w-]*)")
 # kramdown extensions whose content is not Markdown output.
 _KRAMDOWN_OPAQUE_RE = re.compile(
@@ -142,10 +144,10 @@ def _heading(post: Post, tok: Token, inline: Token) -> Heading:
         if at < 0:  # not expected: markdown-it's content is a slice of the line
             at = opening[1]
         content_end = line_start + at + len(content)
-        closing = _CLOSING_RE.search(post.text, content_end, line_end)
+        closing = _closing(post.text, content_end, line_end)
         kind = HeadingKind.ATX
         if closing is not None:
-            closing_start, closing_end = closing.span(1)
+            closing_start, closing_end = closing[1], closing[2]
             kind = HeadingKind.ATX_CLOSED
         start = marker_start
         end = line_end
@@ -162,8 +164,8 @@ def _heading(post: Post, tok: Token, inline: Token) -> Heading:
         )
         under_start = post.line_offset(after)
         end = post.line_end(after)
-        under = _UNDERLINE_RE.search(post.text, under_start, end)
-        marker_start, marker_end = under.span(1) if under else (under_start, end)
+        under = _underline(post.text, under_start, end)
+        marker_start, marker_end = under if under else (under_start, end)
     if closing_start < 0:
         closing_start = closing_end = content_end
     return _make(
@@ -193,10 +195,9 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
         at = marker_end + len(rest) - len(rest.lstrip(" \t"))
         content_end = marker_end + len(rest.rstrip())
         kind = HeadingKind.ATX
-        closing = _CLOSING_RE.search(text_, at, line_end)
-        if closing is not None and closing.start(1) > at:
-            closing_start, closing_end = closing.span(1)
-            content_end = closing.start()
+        closing = _closing(text_, at, line_end)
+        if closing is not None and closing[1] > at:
+            content_end, closing_start, closing_end = closing
             kind = HeadingKind.ATX_CLOSED
         start, end = marker_start, line_end
     else:
@@ -210,8 +211,8 @@ def _kramdown_heading(post: Post, block: Block) -> Heading:
         start = at
         under_start = post.line_offset(line + 1)
         end = post.line_end(line + 1)
-        under = _UNDERLINE_RE.search(text_, under_start, end)
-        marker_start, marker_end = under.span(1) if under else (under_start, end)
+        under = _underline(text_, under_start, end)
+        marker_start, marker_end = under if under else (under_start, end)
     if closing_start < 0:
         closing_start = closing_end = content_end
     content = text_[at:content_end]
@@ -297,8 +298,47 @@ def _text(content: str, children: Sequence[Token]) -> str:
     return " ".join(line.strip() for line in lines).strip()
 
 
+def _closing(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """A closing ``#`` run at the end of ``text[start:end]``, with blanks before it:
+    (where the blanks start, where the run starts, where it ends), in time linear in
+    the line (a regular expression searched there backtracks over every blank)."""
+    line = text[start:end]
+    run_end = len(line.rstrip(" \t"))
+    run_start = len(line[:run_end].rstrip("#"))
+    blanks = len(line[:run_start].rstrip(" \t"))
+    if run_start == run_end or blanks == run_start:
+        return None
+    return start + blanks, start + run_start, start + run_end
+
+
+def _underline(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The run of ``=`` or ``-`` that ends ``text[start:end]`` (blanks may follow),
+    in time linear in the line."""
+    line = text[start:end]
+    run_end = len(line.rstrip(" \t"))
+    if not run_end or line[run_end - 1] not in "=-":
+        return None
+    run_start = len(line[:run_end].rstrip(line[run_end - 1]))
+    return start + run_start, start + run_end
+
+
+def kramdown_suffix(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """A header ID or attribute list ending ``text[start:end]`` (blanks may follow):
+    the match of ``{...}`` without the blanks before it (they are for the caller to
+    skip). Looked for after the last ``}`` but one only, so that the search takes
+    time linear in the text however many braces and blanks come before."""
+    end = len(text) if end is None else end
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # where a search for ``$`` also stops
+    last = len(text[start:end].rstrip(" \t")) + start - 1
+    if last < start or text[last] != "}":
+        return None
+    before = text.rfind("}", start, last)
+    return _SUFFIX_RE.search(text, before + 1 if before >= 0 else start, end)
+
+
 def _without_kramdown_suffix(text: str) -> tuple[str, str | None]:
-    m = KRAMDOWN_SUFFIX_RE.search(text)
+    m = kramdown_suffix(text)
     if m is None:
         return text, None
     ident = m.group("id")

@@ -11,7 +11,9 @@ from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp
 from ampcheck.rules.tw.tweets import inner_text, placeholder_of
 
-_WORD_IN_TEXT_RE = re.compile(r"(?:^|>)[^<]*?[^\W_]")
+# a word in text: after some '>' with no '<' or '>' between (the last '>' before a
+# word outside tags is one), so that each '>' is looked past once
+_WORD_IN_TEXT_RE = re.compile(r">[^<>]*?[^\W_]")
 
 
 class TweetPlaceholderMissing(Rule):

@@ -38,7 +38,7 @@ class TweetEmbedNotAmp(amp.AmpPageRule):
     Options = Options
 
     def check_amp(self, post: Post) -> Iterator[Violation]:
-        quotes = [el for el in post.html.find_all("blockquote") if is_tweet_blockquote(el)]
+        quotes = [el for el in post.html.find_all("blockquote") if is_tweet_blockquote(el, post)]
         scripts = [el for el in post.html.find_all("script") if is_widgets_js(el)]
         if not quotes and not scripts:
             return

@@ -13,7 +13,7 @@ import enum
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from ampcheck.document.post import Element, LiquidTag, Post
@@ -196,7 +196,7 @@ def _collect(post: Post) -> Iterator[Embed]:
                 EmbedKind.AMP, el.start, el.tag_end, value, attr.value_start, attr.value_end,
                 tweet_id, el,
             )  # fmt: skip
-        elif is_tweet_blockquote(el):
+        elif is_tweet_blockquote(el, post):
             link = status_link(el)
             if link is None:
                 yield Embed(EmbedKind.BLOCKQUOTE, el.start, el.tag_end, None, el.start,
@@ -216,9 +216,10 @@ def _collect(post: Post) -> Iterator[Embed]:
             yield embed
 
 
-def is_tweet_blockquote(el: Element) -> bool:
+def is_tweet_blockquote(el: Element, post: Post | None = None) -> bool:
     """Twitter's own embed code (``blockquote.twitter-tweet``) standing outside any
-    ``amp-twitter`` (inside one it is the placeholder)."""
+    ``amp-twitter`` (inside one it is the placeholder). With the ``post`` it stands in,
+    the answer for every element of a deep tree takes linear time."""
     if el.name != "blockquote":
         return False
     cls = el.get("class")
@@ -226,7 +227,13 @@ def is_tweet_blockquote(el: Element) -> bool:
         return False
     if not any(c in TWEET_CLASSES for c in cls.value.split()):
         return False
+    if post is not None:
+        return nearest_ancestor(post, el, "amp-twitter", _is_amp_twitter) is None
     return not any(a.name == "amp-twitter" for a in ancestors(el))
+
+
+def _is_amp_twitter(name: str) -> bool:
+    return name == "amp-twitter"
 
 
 def ancestors(el: Element) -> Iterator[Element]:
@@ -234,6 +241,33 @@ def ancestors(el: Element) -> Iterator[Element]:
     while parent is not None:
         yield parent
         parent = parent.parent
+
+
+def nearest_ancestor(
+    post: Post, el: Element, key: str, test: Callable[[str], bool]
+) -> Element | None:
+    """The closest element around ``el`` whose name passes ``test`` (``key`` names the
+    test), from a table of every element of the post made once: walking up from
+    each element would take time quadratic in the depth of the tree."""
+    table = post.memo(f"tweets.nearest_ancestor {key}", lambda p: _nearest_table(p, test))
+    if el in table:
+        return table[el]
+    return next((a for a in ancestors(el) if test(a.name)), None)
+
+
+def _nearest_table(post: Post, test: Callable[[str], bool]) -> dict[Element, Element | None]:
+    table: dict[Element, Element | None] = {}
+    for el in post.html.elements:  # in the order of their start tags: parents first
+        parent = el.parent
+        if parent is None:
+            table[el] = None
+        elif test(parent.name):
+            table[el] = parent
+        elif parent in table:
+            table[el] = table[parent]
+        else:
+            table[el] = next((a for a in ancestors(parent) if test(a.name)), None)
+    return table
 
 
 def status_link(container: Element) -> Element | None:
