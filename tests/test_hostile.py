@@ -170,6 +170,64 @@ def test_yaml_tags_never_construct_objects(site: Site, cli: Cli, tag: str) -> No
     assert WITNESS_LINE in result.out
 
 
+NON_STRING_KEYS = "1: x\nyes: y\n2018-07-02: z\n.nan: n\nnull: v\n? !!binary aGk=\n: b\n"
+
+
+def test_keys_that_are_not_text_in_config_yml(site: Site, cli: Cli) -> None:
+    """Numbers, booleans, dates and null as keys, at the top and in ``defaults:``:
+    a configuration Jekyll reads, and the cache keeps working with it."""
+    indented = "".join(f"      {line}\n" for line in NON_STRING_KEYS.splitlines())
+    config = (
+        f"timezone: UTC\n{NON_STRING_KEYS}defaults:\n  - scope: {{path: ''}}\n"
+        f"    values:\n      layout: post\n{indented}"
+    )
+    site({"_config.yml": config, "_posts/2020-01-02-a.md": GOOD})
+    for _ in range(2):  # the second run reads the cache
+        result = cli("_posts")
+        assert (result.code, result.err) == (0, "")
+        assert result.untimed == "No problems in 1 file.\n"
+
+
+def test_keys_that_are_not_text_in_front_matter(site: Site, cli: Cli) -> None:
+    """``1`` and ``true`` are two keys to YAML (and Ruby), though equal in Python."""
+    site({"_posts/2020-01-02-a.md": f"---\ntitle: A\n{NON_STRING_KEYS}true: t\n---\nText\n"})
+    result = cli("_posts")
+    assert (result.code, result.err) == (1, "")
+    assert result.untimed == (
+        "_posts/2020-01-02-a.md:4:1: FM007 [*] key 'yes' is set again below: this earlier "
+        "value is ignored\n1 problem (1 fixable with --fix) in 1 file.\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["!!bool maybe", "!!timestamp nope", "!!bool [1]"])
+def test_value_that_does_not_fit_its_tag_in_config_yml(site: Site, cli: Cli, value: str) -> None:
+    site({"_config.yml": f"timezone: UTC\nx: {value}\n", "_posts/2020-01-02-a.md": GOOD})
+    result = cli("_posts")
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert "_config.yml: invalid YAML: " in line and "line 2, column 4" in line
+    assert result.untimed == "No problems in 1 file.\n"  # the post is still linted
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!!bool maybe", "4:7: FM002 invalid front matter: 'maybe' is not a boolean"),
+        # Jekyll reads a timestamp that is not one as text
+        ("!!timestamp nope", "4:7: FM004 'date' must be a date Jekyll can read, not 'nope'"),
+    ],
+)
+def test_value_that_does_not_fit_its_tag_in_front_matter(
+    site: Site, cli: Cli, value: str, expected: str
+) -> None:
+    post = f"---\ntitle: A\nlayout: post\ndate: {value}\n---\nText\n"
+    site({"_posts/2020-01-02-a.md": post, WITNESS: "text\n"})
+    result = cli("--no-cache", "_posts")
+    assert (result.code, result.err) == (1, "")
+    assert f"_posts/2020-01-02-a.md:{expected}" in result.out
+    assert WITNESS_LINE in result.out
+
+
 def test_lxml_reads_no_external_entities() -> None:
     """TW006 reads a placeholder's text with lxml's HTML parser, which does not load
     entities (a DOCTYPE with ``<!ENTITY x SYSTEM "file:...">`` stays text)."""

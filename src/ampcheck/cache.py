@@ -35,6 +35,40 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def canonical(value: object) -> str:
+    """A text that is the same for equal values, mappings in any order: for a digest
+    of what a YAML or TOML file holds. Keys of any type (``1:``, ``yes:``,
+    ``2018-07-02:``, which ``json.dumps(sort_keys=True)`` cannot order), nested to
+    any depth (no recursion)."""
+    out: list[str] = []
+    # ("text", str) is written as is; ("value", obj) is written by its kind
+    stack: list[tuple[str, object]] = [("value", value)]
+    while stack:
+        kind, item = stack.pop()
+        if kind == "text":
+            out.append(str(item))
+        elif isinstance(item, dict):
+            pairs = sorted(((_scalar(k), v) for k, v in item.items()), key=lambda p: p[0])
+            stack.append(("text", "}"))
+            for key, child in reversed(pairs):
+                stack.extend((("text", ","), ("value", child), ("text", f"{key}:")))
+            stack.append(("text", "{"))
+        elif isinstance(item, list | tuple):
+            stack.append(("text", "]"))
+            for child in reversed(item):
+                stack.extend((("text", ","), ("value", child)))
+            stack.append(("text", "["))
+        elif isinstance(item, set | frozenset):
+            out.append("{" + ",".join(sorted(_scalar(x) for x in item)) + "}")
+        else:
+            out.append(_scalar(item))
+    return "".join(out)
+
+
+def _scalar(value: object) -> str:
+    return f"{type(value).__name__}:{value!r}"
+
+
 class Cache:
     """A folder of results; ``context`` is the fingerprint of the run's settings."""
 

@@ -201,10 +201,11 @@ class Site:
         if self._fingerprint is None:
             import json
 
+            from ampcheck.cache import canonical
+
             layouts = sorted(self.layouts() or ())
             self._fingerprint = json.dumps(
-                [str(self.root), self.config, layouts, self._template_digest()],
-                sort_keys=True,
+                [str(self.root), canonical(self.config), layouts, self._template_digest()],
                 default=str,
             )
         return self._fingerprint
