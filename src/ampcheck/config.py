@@ -10,6 +10,7 @@ closest folder above it holding ``_config.yml``; from it come front-matter
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -89,7 +90,34 @@ def read_toml(data: bytes) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
-    return tomllib.loads(data.decode("utf-8"))
+    text = data.decode("utf-8")
+    _check_key_depth(text)
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise TomlTooDeep("arrays or inline tables nested too deeply") from None
+
+
+#: dotted keys deeper than this are refused before parsing: tomllib's work grows with
+#: the square of a key's depth (100,000 levels: minutes and gigabytes); real keys have
+#: a few (``tool.ampcheck.rules.FM003.fields``)
+MAX_KEY_DEPTH = 100
+_KEY_PART = r"""(?:(?<![A-Za-z0-9_-])[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_DOTTED_KEY_RE = re.compile(rf"{_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART})++")
+
+
+def _check_key_depth(text: str) -> None:
+    """Raise :class:`TomlTooDeep` for a dotted key of more than :data:`MAX_KEY_DEPTH`
+    parts (a key or a table header; in linear time: every part is read once)."""
+    for m in _DOTTED_KEY_RE.finditer(text):
+        if m.group().count(".") >= MAX_KEY_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise TomlTooDeep(f"a dotted key of more than {MAX_KEY_DEPTH} parts (line {line})")
+
+
+class TomlTooDeep(ValueError):
+    """A TOML document nested deeper than the parser's stack (a ``ValueError``, as
+    ``tomllib.TOMLDecodeError`` is)."""
 
 
 def load_settings(path: Path | None) -> Settings:
