@@ -244,6 +244,113 @@ def test_lxml_reads_no_external_entities() -> None:
     assert "SECRET" not in text
 
 
+# -- settings, baselines, dates ------------------------------------------------------
+
+DEEP_TOML = {
+    "arrays": "x = " + "[" * 100_000 + "]" * 100_000,
+    "inline-tables": "x = " + "{a = " * 100_000 + "}" * 100_000,
+    # tomllib's work grows with the square of a dotted key's depth: this one took
+    # minutes and more than 20 GB
+    "dotted-key": "a" + ".a" * 100_000 + " = 1",
+    "table-header": "[" + "a." * 100_000 + "a]",
+}
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".ampcheck.toml"])
+@pytest.mark.parametrize("shape", DEEP_TOML)
+def test_deeply_nested_toml_is_an_error_for_the_file(site: Site, name: str, shape: str) -> None:
+    text = DEEP_TOML[shape]
+    if name == "pyproject.toml":
+        text = text.replace("x = ", "[tool.ampcheck]\nx = ").replace("a.", "tool.ampcheck.", 1)
+    root = site({name: text, "_posts/2020-01-02-a.md": GOOD})
+    result = run_bounded(root, "--config", name, "_posts", seconds=60, megabytes=1024)
+    assert result.code == 2
+    assert result.err.startswith(f"ampcheck: error: {name}: invalid TOML: ")
+    assert "nested too deeply" in result.err or "of more than 100 parts" in result.err
+    assert len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "arrays or objects nested too deeply"),
+        ('{"ampcheck-baseline": ' + "9" * 5_000 + ', "problems": []}', "a number of 5,000 digits"),
+        ('{"ampcheck-baseline": "' + "x" * 5_000 + '", "problems": []}', None),
+    ],
+)
+def test_hostile_baseline_is_an_error(site: Site, cli: Cli, text: str, why: str | None) -> None:
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+    (root / "baseline.json").write_text(text)
+    result = cli("--no-cache", "--baseline", "baseline.json", "_posts")
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert line.startswith("ampcheck: error: baseline.json: ")
+    assert len(line) < 200
+    if why is not None:
+        assert line.endswith(f"not an ampcheck baseline ({why})")
+    written = cli("--no-cache", "--write-baseline", "baseline.json", "_posts")
+    assert written.code == 0, written.err
+    assert (root / "baseline.json").read_text().startswith('{\n  "ampcheck-baseline": 1,')
+
+
+@pytest.mark.parametrize("zone", ["", "America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize(
+    "date",
+    ["0001-01-01 00:00:00", "9999-12-31 23:00:00", "0001-01-01 00:00:00 +01:00",
+     "9999-12-31 23:00:00 -05:00", "'0001-01-01 00:00:00 +0100'", "'9999-12-31 23:59 -1200'"],
+)  # fmt: skip
+def test_dates_at_the_ends_of_the_calendar(site: Site, cli: Cli, zone: str, date: str) -> None:
+    """Moved into the site's timezone (or into UTC), these fall before year 1 or
+    after 9999, where Python's dates end."""
+    site(
+        {
+            "_config.yml": f"timezone: {zone}\n" if zone else "title: Blog\n",
+            "_posts/2020-01-02-a.md": f"---\ntitle: A\ndate: {date}\n---\nText\n",
+        }
+    )
+    result = cli("--no-cache", "--select", "ALL", "_posts")
+    assert result.err == ""
+    assert result.code in (0, 1)
+
+
+TWEET_POST = (
+    "---\ntitle: A\n---\n"
+    '<blockquote class="twitter-tweet"><p>x</p>'
+    '<a href="https://twitter.com/a/status/1013761897622065152">July 2, 2018</a></blockquote>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("margin", "reported"), [("1e308", False), ("inf", False), ("-inf", False), ("2", True)]
+)
+def test_post_date_margin_beyond_any_time_span(
+    site: Site, cli: Cli, margin: str, reported: bool
+) -> None:
+    site(
+        {
+            ".ampcheck.toml": (
+                f"[rules.TW005]\ncompare-post-date = true\npost-date-margin = {margin}\n"
+            ),
+            "_posts/2018-06-01-a.md": TWEET_POST,
+        }
+    )
+    result = cli("--no-cache", "--select", "TW005", "_posts")
+    assert (result.code, result.err) == (0, "")
+    assert ("31.5 days after the post's date" in result.out) is reported
+
+
+def test_post_date_margin_nan_is_an_error(site: Site, cli: Cli) -> None:
+    site(
+        {
+            ".ampcheck.toml": "[rules.TW005]\npost-date-margin = nan\n",
+            "_posts/2018-06-01-a.md": TWEET_POST,
+        }
+    )
+    result = cli("--no-cache", "_posts")
+    assert result.code == 2
+    assert result.err == "ampcheck: error: TW005.post-date-margin: expected a number, got nan\n"
+
+
 # -- size ---------------------------------------------------------------------------
 
 
