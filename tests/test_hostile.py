@@ -610,6 +610,37 @@ def test_fixing_through_a_link_keeps_the_link(site: Site, cli: Cli) -> None:
     assert (root / "_posts/archive/2020-01-02-a.md").read_text() == "---\ntitle: B\n---\ntext\n"
 
 
+@pytest.mark.parametrize("folder", ["/", "../../../../../..", "~/../..", "{outside}"])
+def test_layouts_dir_outside_the_site_is_taken_inside_it(site: Site, folder: str) -> None:
+    """Jekyll keeps ``layouts_dir`` inside the site: ``/`` used to walk the whole file
+    system and list every file name in each FM008 message (9.6 MB per post)."""
+    root = site()
+    outside = root.parent / f"{root.name}-outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "secret.html").write_text("x\n")
+    files = {f"sub/page{i}.html": "x\n" for i in range(50)}
+    site(
+        {
+            "_config.yml": f"layouts_dir: '{folder.format(outside=outside / 'deep')}'\n",
+            "_posts/2020-01-02-a.md": "---\ntitle: A\nlayout: nothing\n---\nText\n",
+            **files,
+        },
+        default=False,
+    )
+    result = run_bounded(root, "_posts", seconds=30, megabytes=1024)
+    assert result.err == ""
+    assert "secret" not in result.out
+    if folder == "{outside}":  # that folder inside the site does not exist
+        assert result.code == 0
+        return
+    assert result.code == 1
+    (line, _) = result.out.splitlines()
+    assert line == (
+        "_posts/2020-01-02-a.md:3:9: FM008 layout 'nothing' is not in the site's root folder "
+        "(layouts: " + ", ".join(sorted(f"sub/page{i}" for i in range(50))[:20]) + " and 30 more)"
+    )
+
+
 def test_folder_of_10000_empty_files(site: Site) -> None:
     """Measured: 4 s and 41 MB in one process."""
     root = site()

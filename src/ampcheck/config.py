@@ -10,6 +10,8 @@ closest folder above it holding ``_config.yml``; from it come front-matter
 from __future__ import annotations
 
 import fnmatch
+import os
+import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
@@ -247,7 +249,7 @@ class Site:
         for folder in (self.layouts_dir, self.includes_dir, self.plugins_dir):
             if not folder.is_dir():
                 continue
-            for path in sorted(folder.rglob("*")):
+            for path in _files_under(folder):
                 if path.is_file():
                     digest.update(str(path.relative_to(self.root)).encode("utf-8", "replace"))
                     try:
@@ -270,17 +272,19 @@ class Site:
     @property
     def layouts_dir(self) -> Path:
         name = self.config.get("layouts_dir", "_layouts")
-        return self.root / (name if isinstance(name, str) else "_layouts")
+        return in_source(self.root, name if isinstance(name, str) else "_layouts")
 
     @property
     def includes_dir(self) -> Path:
         name = self.config.get("includes_dir", "_includes")
-        return self.root / (name if isinstance(name, str) else "_includes")
+        return in_source(self.root, name if isinstance(name, str) else "_includes")
 
     @property
     def plugins_dir(self) -> Path:
+        # Jekyll reads a plugins_dir other than _plugins from the working folder, which
+        # may lie outside the site; ampcheck reads nothing outside it
         name = self.config.get("plugins_dir", "_plugins")
-        return self.root / (name if isinstance(name, str) else "_plugins")
+        return in_source(self.root, name if isinstance(name, str) else "_plugins")
 
     @property
     def plugins(self) -> tuple[str, ...]:
@@ -299,11 +303,8 @@ class Site:
             files: dict[str, Path] = {}
             folder = self.layouts_dir
             if folder.is_dir():
-                for path in sorted(folder.rglob("*.*")):
-                    rel = path.relative_to(folder)
-                    if path.is_file() and not any(p.startswith(".") for p in rel.parts):
-                        # Jekyll's layout name: the path without its last extension
-                        files.setdefault(rel.with_suffix("").as_posix(), path)
+                for layout, path in _layout_entries(folder):
+                    files.setdefault(layout, path)
             self._layout_files = files
         return self._layout_files.get(name)
 
@@ -322,12 +323,7 @@ class Site:
         folder = self.layouts_dir
         if self.has_theme or not folder.is_dir():
             return None
-        names = set()
-        for path in folder.rglob("*.*"):
-            rel = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                names.add(rel.with_suffix("").as_posix())
-        return names
+        return {layout for layout, _ in _layout_entries(folder)}
 
     @property
     def zone(self) -> tzinfo | None:
@@ -416,6 +412,57 @@ class Site:
         for scope in matching:
             values.update(scope.values)
         return values
+
+
+def in_source(root: Path, name: str) -> Path:
+    """A folder ``_config.yml`` names (``layouts_dir``, ``includes_dir``), placed as
+    Jekyll places it (``Jekyll.sanitized_path``): always inside the site. ``..`` stops
+    at the site's root, and an absolute path is taken from the root (``/`` is the root
+    itself) unless it already lies inside the site."""
+    clean = "/" + name if name.startswith("~") else name  # no home folder either
+    clean = posixpath.normpath("/" + clean.lstrip("/"))  # File.expand_path(name, "/")
+    base = root.as_posix()
+    if clean == base or clean.startswith(base.rstrip("/") + "/"):
+        return Path(clean)
+    clean = re.sub(r"\A\w:/", "/", clean)  # a Windows drive
+    return root / clean.lstrip("/")
+
+
+def _layout_entries(folder: Path) -> list[tuple[str, Path]]:
+    """The layouts Jekyll finds in ``folder``, by name (the path without its last
+    extension) and sorted by path: the files of ``Dir["**/*.*"]`` (no hidden file or
+    folder) that its entry filter keeps (no path or file name that starts with ``_``,
+    ``#`` or ``~``, none that ends with ``~`` or ``.``). Links to folders are not
+    followed; a walk from the site's root (``layouts_dir: /``) leaves out ``_posts``."""
+    found: list[tuple[tuple[str, ...], str, Path]] = []
+    top = str(folder)
+    for where, dirs, names in os.walk(top):
+        at_top = where == top
+        dirs[:] = [d for d in dirs if not d.startswith(_HIDDEN if not at_top else _SPECIAL)]
+        rel = () if at_top else Path(os.path.relpath(where, top)).parts
+        for name in names:
+            if "." not in name or name.startswith(_SPECIAL) or name.endswith(("~", ".")):
+                continue
+            path = Path(where, name)
+            if path.is_file():
+                parts = (*rel, name)
+                found.append((parts, "/".join(parts).rsplit(".", 1)[0], path))
+    found.sort()
+    return [(layout, path) for _, layout, path in found]
+
+
+_HIDDEN = "."
+_SPECIAL = (".", "_", "#", "~")
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file below ``folder`` but in hidden folders (``.git``), sorted, without
+    following links to folders."""
+    found: list[Path] = []
+    for where, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(where, name) for name in names)
+    return sorted(found)
 
 
 def _document_type(rel: PurePosixPath) -> str:
