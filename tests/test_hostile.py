@@ -641,6 +641,34 @@ def test_layouts_dir_outside_the_site_is_taken_inside_it(site: Site, folder: str
     )
 
 
+@pytest.mark.parametrize("link", [".ampcheck_cache", "CACHEDIR.TAG", ".gitignore", "entries"])
+def test_cache_writes_nothing_through_a_link(site: Site, cli: Cli, link: str) -> None:
+    """A repository may hold a ``.ampcheck_cache`` that is a link, or links inside it:
+    a plain lint used to write ``CACHEDIR.TAG`` (backup tools skip the folder) and a
+    ``.gitignore`` of ``*`` into the folder it names."""
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+    outside = root.parent / f"{root.name}-outside"
+    outside.mkdir()
+    cache = root / ".ampcheck_cache"
+    if link == ".ampcheck_cache":
+        cache.symlink_to(outside, target_is_directory=True)
+    elif link == "entries":
+        cli("_posts")  # the cache's folder of the post's entry, made a link
+        (folder,) = (p for p in cache.iterdir() if p.is_dir())
+        for entry in folder.iterdir():
+            entry.unlink()
+        folder.rmdir()
+        folder.symlink_to(outside, target_is_directory=True)
+    else:
+        cache.mkdir()
+        (cache / link).symlink_to(outside / "created")  # leads nowhere yet
+    for _ in range(2):
+        result = cli("_posts")
+        assert (result.code, result.err) == (0, "")
+        assert result.untimed == "No problems in 1 file.\n"
+        assert list(outside.iterdir()) == []
+
+
 def test_folder_of_10000_empty_files(site: Site) -> None:
     """Measured: 4 s and 41 MB in one process."""
     root = site()
