@@ -351,6 +351,52 @@ def test_post_date_margin_nan_is_an_error(site: Site, cli: Cli) -> None:
     assert result.err == "ampcheck: error: TW005.post-date-margin: expected a number, got nan\n"
 
 
+def _defaults_config(junk: int) -> str:
+    """``defaults:`` whose scopes apply by path, glob and type, more specific ones
+    winning, among ``junk`` scopes that apply to none of the posts."""
+    scopes = [
+        ("", "posts", "all"),
+        ("_posts/sub", None, "''"),  # more specific: wins over the first
+        ("_posts/sub/keep*", None, "kept"),  # a glob that matches a folder
+        ("_posts", "pages", "''"),  # for pages only
+    ]
+    for i in range(junk):
+        # more globs than fnmatch's cache holds (32,768)
+        path = (f"dir{i}", f"*junk{i}*", *[f"dir{i}/*"] * 8)[i % 10]
+        scopes.insert(i % len(scopes), (path, None, "''"))
+    entries = "".join(
+        f"  - scope: {{path: '{path}'{f', type: {kind}' if kind else ''}}}\n"
+        f"    values: {{description: {value}}}\n"
+        for path, kind, value in scopes
+    )
+    return f"timezone: UTC\ndefaults:\n{entries}"
+
+
+@pytest.mark.parametrize("junk", [0, 50_000])
+def test_many_front_matter_defaults(site: Site, junk: int) -> None:
+    """50,000 ``defaults:`` scopes used to cost seconds per post (each glob compiled
+    again for every post: fnmatch's cache holds 32,768), so that rules ran out of time.
+    Measured: 8 s for these 32 posts on a busy machine, most of it reading _config.yml
+    (more than 60 s before)."""
+    post = "---\ntitle: A\nlayout: post\n---\nText\n"
+    root = site(
+        {
+            "_config.yml": _defaults_config(junk),
+            ".ampcheck.toml": 'required-fields = ["title", "description"]\n',
+            "_posts/2020-01-02-a.md": post,
+            "_posts/sub/2020-01-03-b.md": post,
+            "_posts/sub/keep/2020-01-04-c.md": post,
+            "_posts/sub/keepsake/2020-01-05-d.md": post,
+            **{f"_posts/more/2020-02-{day:02d}-e.md": post for day in range(1, 29)},
+        }
+    )
+    result = run_bounded(root, "--select", "FM003", "_posts", seconds=60)
+    assert result.err == ""
+    assert result.out.splitlines()[:-1] == [
+        "_posts/sub/2020-01-03-b.md:1:1: FM003 required field 'description' is missing"
+    ]
+
+
 # -- size ---------------------------------------------------------------------------
 
 

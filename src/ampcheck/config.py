@@ -219,6 +219,7 @@ class Site:
     #: what layouts() and defaults found (read once: a run does not change the site)
     _layouts: tuple[set[str] | None] | None = field(default=None, repr=False, compare=False)
     _defaults: list[DefaultsScope] | None = field(default=None, repr=False, compare=False)
+    _defaults_index: _ScopeIndex | None = field(default=None, repr=False, compare=False)
     _folders: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: layout name -> file in the layouts folder (read once)
     _layout_files: dict[str, Path] | None = field(default=None, repr=False, compare=False)
@@ -388,7 +389,8 @@ class Site:
 
     def defaults_for(self, file: Path) -> dict[str, Any]:
         """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:
-        a path prefix or glob, and a type such as ``posts``)."""
+        a path prefix or glob, and a type such as ``posts``); files given the same
+        scopes share one mapping, not to be changed."""
         last = self._last_defaults
         if last is not None and last[0] == file:
             return last[1]
@@ -400,18 +402,9 @@ class Site:
         rel = self.relative(file)
         if rel is None:
             return {}
-        kind = _document_type(rel)
-        matching = [
-            scope
-            for scope in self.defaults
-            if (scope.type is None or scope.type == kind) and _scope_matches(scope.path, rel)
-        ]
-        # the more specific scope wins: a longer path, then one that names a type
-        matching.sort(key=lambda scope: (len(scope.path.strip("/")), scope.type is not None))
-        values: dict[str, Any] = {}
-        for scope in matching:
-            values.update(scope.values)
-        return values
+        if self._defaults_index is None:
+            self._defaults_index = _ScopeIndex(self.defaults)
+        return self._defaults_index.values_for(rel)
 
 
 def in_source(root: Path, name: str) -> Path:
@@ -465,6 +458,62 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+class _ScopeIndex:
+    """The ``defaults:`` scopes, indexed so that finding a file's takes time in the
+    length of its path and the number of scopes that apply, not of all scopes (a
+    site may have tens of thousands): paths by their text, globs by the text before
+    their first wildcard, both of which must begin the file's path."""
+
+    def __init__(self, scopes: list[DefaultsScope]) -> None:
+        self.scopes = scopes
+        self.by_prefix: dict[str, list[int]] = {}
+        self.globs_by_head: dict[str, list[int]] = {}
+        self.compiled: dict[int, re.Pattern[str]] = {}
+        #: the merged values of a set of scopes (posts of a folder share one)
+        self.merged: dict[tuple[int, ...], dict[str, Any]] = {}
+        for i, scope in enumerate(scopes):
+            path = scope.path.strip("/")
+            if "*" in path:
+                head = re.split(r"[*?\[]", path, maxsplit=1)[0]
+                self.globs_by_head.setdefault(head, []).append(i)
+            else:
+                self.by_prefix.setdefault(path, []).append(i)
+
+    def values_for(self, rel: PurePosixPath) -> dict[str, Any]:
+        text = str(rel)
+        kind = _document_type(rel)
+        found: list[int] = []
+        for end in range(len(text) + 1):
+            head = text[:end]
+            found.extend(self.by_prefix.get(head, ()))
+            found.extend(i for i in self.globs_by_head.get(head, ()) if self._glob(i, rel))
+        scopes = self.scopes
+        matching = [i for i in found if scopes[i].type is None or scopes[i].type == kind]
+        # the more specific scope wins: a longer path, then one that names a type (and
+        # among equals, the later one)
+        matching.sort(key=lambda i: (len(scopes[i].path.strip("/")), scopes[i].type is not None, i))
+        key = tuple(matching)
+        values = self.merged.get(key)
+        if values is None:
+            if len(self.merged) >= 256:
+                self.merged.clear()
+            values = self.merged[key] = {}
+            for i in matching:
+                values.update(scopes[i].values)
+        return values
+
+    def _glob(self, i: int, rel: PurePosixPath) -> bool:
+        """Jekyll's glob scope: the path or one of its folders matches (compiled once
+        here: fnmatch's own cache holds 32,768 patterns, and past that compiles again)."""
+        pattern = self.compiled.get(i)
+        if pattern is None:
+            glob = self.scopes[i].path.strip("/")
+            pattern = self.compiled[i] = re.compile(fnmatch.translate(glob))
+        return pattern.match(str(rel)) is not None or any(
+            pattern.match(str(parent)) is not None for parent in rel.parents
+        )
+
+
 def _document_type(rel: PurePosixPath) -> str:
     parts = rel.parts[:-1]
     if "_posts" in parts or "_drafts" in parts:
@@ -473,18 +522,6 @@ def _document_type(rel: PurePosixPath) -> str:
         if part.startswith("_") and len(part) > 1:
             return part[1:]
     return "pages"
-
-
-def _scope_matches(scope_path: str, rel: PurePosixPath) -> bool:
-    """Jekyll's scope paths: a glob, or a plain prefix of the relative path."""
-    scope_path = scope_path.strip("/")
-    if not scope_path:
-        return True
-    if "*" in scope_path:
-        return fnmatch.fnmatchcase(str(rel), scope_path) or any(
-            fnmatch.fnmatchcase(str(parent), scope_path) for parent in rel.parents
-        )
-    return str(rel).startswith(scope_path)
 
 
 class SiteFinder:
