@@ -397,6 +397,27 @@ def test_many_front_matter_defaults(site: Site, junk: int) -> None:
     ]
 
 
+@pytest.mark.parametrize("shape", ["_posts/old-{i}.md", "drafts-{i}/*", "*-x{i}-*", "*{i}*[ab].md"])
+def test_40000_exclude_patterns(site: Site, shape: str) -> None:
+    """Each path was matched against every pattern, each compiled again (fnmatch's
+    cache holds 32,768): 13.6 s for 10 files, more than 60 s for these 40. Now looked
+    up by the text before and after the wildcards; measured at most 4 s (the last
+    shape, where all 40,000 are compiled once)."""
+    patterns = [shape.format(i=i) for i in range(40_000)] + ["_posts/2020-01-01-skip.md"]
+    files = {f"_posts/2020-{m:02d}-{d:02d}-p.md": "text\n" for m in (2, 3) for d in range(1, 21)}
+    root = site(
+        {
+            ".ampcheck.toml": "exclude = [" + ", ".join(f"'{p}'" for p in patterns) + "]\n",
+            "_posts/2020-01-01-skip.md": "text\n",
+            **files,
+        }
+    )
+    result = run_bounded(root, "--select", "FM001", "_posts", seconds=60)
+    assert result.err == ""
+    assert result.out.count(": FM001 ") == 40
+    assert "skip" not in result.out
+
+
 # -- size ---------------------------------------------------------------------------
 
 
