@@ -67,6 +67,8 @@ _yaml_lines = st.sampled_from(
         "ampcheck: {ignore: [FM007]}", "ampcheck: {ignore: ALL}", "ampcheck: 3",
         "description: |\n  block\n  text", "x: >-\n  folded", "---", "...",
         "redirect_from:\n  - /amp/post/2018/07/02/day-44.html",
+        "1: x", "yes: y", "true: t", "null: n", "2018-07-02: z", ".nan: n", "1.0: f",
+        "date: !!timestamp x", "x: !!bool maybe", "x: !!bool [1]", "x: !!int x",
     ]
 )  # fmt: skip
 _good_yaml = st.lists(

@@ -8,6 +8,7 @@ CI runs a few hundred examples per test; ``pytest -m fuzz`` runs the long campai
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from ampcheck.document.post import (
     _liquid_matches,
     _other_markup,
 )
+from ampcheck.engine.files import _Exclude
 from ampcheck.engine.fixer import encode, fix_post
 from ampcheck.engine.linter import lint
 from tests.conftest import invoke
@@ -295,6 +297,20 @@ def test_markup_scanner_matches_the_regex(text: str) -> None:
         plain = _OTHER_MARKUP_RE.match(text, at)
         bounded = _other_markup(text, at, closers)
         assert (plain and plain.span()) == (bounded and bounded.span())
+
+
+_globs = st.lists(st.text(st.sampled_from("ab/.*?[]!-"), max_size=7), min_size=1, max_size=4)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_globs, st.text(st.sampled_from("ab/.[]-!"), max_size=9))
+def test_exclude_index_matches_fnmatch(patterns: list[str], path: str) -> None:
+    """``exclude`` finds the patterns that may match a path by the text before their
+    first wildcard and after their last: what fnmatch says of each pattern."""
+    name = path.rsplit("/", 1)[-1]
+    posix = path[2:] if path.startswith("./") else path
+    expected = any(fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(name, p) for p in patterns)
+    assert _Exclude(patterns)(path, name) is expected
 
 
 @pytest.mark.parametrize("end", ["", "\n>?>]]>-->%}}}"], ids=["unclosed", "closed-at-the-end"])

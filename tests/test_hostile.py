@@ -176,6 +176,64 @@ def test_yaml_tags_never_construct_objects(site: Site, cli: Cli, tag: str) -> No
     assert WITNESS_LINE in result.out
 
 
+NON_STRING_KEYS = "1: x\nyes: y\n2018-07-02: z\n.nan: n\nnull: v\n? !!binary aGk=\n: b\n"
+
+
+def test_keys_that_are_not_text_in_config_yml(site: Site, cli: Cli) -> None:
+    """Numbers, booleans, dates and null as keys, at the top and in ``defaults:``:
+    a configuration Jekyll reads, and the cache keeps working with it."""
+    indented = "".join(f"      {line}\n" for line in NON_STRING_KEYS.splitlines())
+    config = (
+        f"timezone: UTC\n{NON_STRING_KEYS}defaults:\n  - scope: {{path: ''}}\n"
+        f"    values:\n      layout: post\n{indented}"
+    )
+    site({"_config.yml": config, "_posts/2020-01-02-a.md": GOOD})
+    for _ in range(2):  # the second run reads the cache
+        result = cli("_posts")
+        assert (result.code, result.err) == (0, "")
+        assert result.untimed == "No problems in 1 file.\n"
+
+
+def test_keys_that_are_not_text_in_front_matter(site: Site, cli: Cli) -> None:
+    """``1`` and ``true`` are two keys to YAML (and Ruby), though equal in Python."""
+    site({"_posts/2020-01-02-a.md": f"---\ntitle: A\n{NON_STRING_KEYS}true: t\n---\nText\n"})
+    result = cli("_posts")
+    assert (result.code, result.err) == (1, "")
+    assert result.untimed == (
+        "_posts/2020-01-02-a.md:4:1: FM007 [*] key 'yes' is set again below: this earlier "
+        "value is ignored\n1 problem (1 fixable with --fix) in 1 file.\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["!!bool maybe", "!!timestamp nope", "!!bool [1]"])
+def test_value_that_does_not_fit_its_tag_in_config_yml(site: Site, cli: Cli, value: str) -> None:
+    site({"_config.yml": f"timezone: UTC\nx: {value}\n", "_posts/2020-01-02-a.md": GOOD})
+    result = cli("_posts")
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert "_config.yml: invalid YAML: " in line and "line 2, column 4" in line
+    assert result.untimed == "No problems in 1 file.\n"  # the post is still linted
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!!bool maybe", "4:7: FM002 invalid front matter: 'maybe' is not a boolean"),
+        # Jekyll reads a timestamp that is not one as text
+        ("!!timestamp nope", "4:7: FM004 'date' must be a date Jekyll can read, not 'nope'"),
+    ],
+)
+def test_value_that_does_not_fit_its_tag_in_front_matter(
+    site: Site, cli: Cli, value: str, expected: str
+) -> None:
+    post = f"---\ntitle: A\nlayout: post\ndate: {value}\n---\nText\n"
+    site({"_posts/2020-01-02-a.md": post, WITNESS: "text\n"})
+    result = cli("--no-cache", "_posts")
+    assert (result.code, result.err) == (1, "")
+    assert f"_posts/2020-01-02-a.md:{expected}" in result.out
+    assert WITNESS_LINE in result.out
+
+
 def test_lxml_reads_no_external_entities() -> None:
     """TW006 reads a placeholder's text with lxml's HTML parser, which does not load
     entities (a DOCTYPE with ``<!ENTITY x SYSTEM "file:...">`` stays text)."""
@@ -190,6 +248,180 @@ def test_lxml_reads_no_external_entities() -> None:
         )
         text = lxml.html.fragment_fromstring(raw, create_parent="div").text_content()
     assert "SECRET" not in text
+
+
+# -- settings, baselines, dates ------------------------------------------------------
+
+DEEP_TOML = {
+    "arrays": "x = " + "[" * 100_000 + "]" * 100_000,
+    "inline-tables": "x = " + "{a = " * 100_000 + "}" * 100_000,
+    # tomllib's work grows with the square of a dotted key's depth: this one took
+    # minutes and more than 20 GB
+    "dotted-key": "a" + ".a" * 100_000 + " = 1",
+    "table-header": "[" + "a." * 100_000 + "a]",
+}
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".ampcheck.toml"])
+@pytest.mark.parametrize("shape", DEEP_TOML)
+def test_deeply_nested_toml_is_an_error_for_the_file(site: Site, name: str, shape: str) -> None:
+    text = DEEP_TOML[shape]
+    if name == "pyproject.toml":
+        text = text.replace("x = ", "[tool.ampcheck]\nx = ").replace("a.", "tool.ampcheck.", 1)
+    root = site({name: text, "_posts/2020-01-02-a.md": GOOD})
+    result = run_bounded(root, "--config", name, "_posts", seconds=60, megabytes=1024)
+    assert result.code == 2
+    assert result.err.startswith(f"ampcheck: error: {name}: invalid TOML: ")
+    assert "nested too deeply" in result.err or "of more than 100 parts" in result.err
+    assert len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "arrays or objects nested too deeply"),
+        ('{"ampcheck-baseline": ' + "9" * 5_000 + ', "problems": []}', "a number of 5,000 digits"),
+        ('{"ampcheck-baseline": "' + "x" * 5_000 + '", "problems": []}', None),
+    ],
+)
+def test_hostile_baseline_is_an_error(site: Site, cli: Cli, text: str, why: str | None) -> None:
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+    (root / "baseline.json").write_text(text)
+    result = cli("--no-cache", "--baseline", "baseline.json", "_posts")
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert line.startswith("ampcheck: error: baseline.json: ")
+    assert len(line) < 200
+    if why is not None:
+        assert line.endswith(f"not an ampcheck baseline ({why})")
+    written = cli("--no-cache", "--write-baseline", "baseline.json", "_posts")
+    assert written.code == 0, written.err
+    assert (root / "baseline.json").read_text().startswith('{\n  "ampcheck-baseline": 1,')
+
+
+@pytest.mark.parametrize("zone", ["", "America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize(
+    "date",
+    ["0001-01-01 00:00:00", "9999-12-31 23:00:00", "0001-01-01 00:00:00 +01:00",
+     "9999-12-31 23:00:00 -05:00", "'0001-01-01 00:00:00 +0100'", "'9999-12-31 23:59 -1200'"],
+)  # fmt: skip
+def test_dates_at_the_ends_of_the_calendar(site: Site, cli: Cli, zone: str, date: str) -> None:
+    """Moved into the site's timezone (or into UTC), these fall before year 1 or
+    after 9999, where Python's dates end."""
+    site(
+        {
+            "_config.yml": f"timezone: {zone}\n" if zone else "title: Blog\n",
+            "_posts/2020-01-02-a.md": f"---\ntitle: A\ndate: {date}\n---\nText\n",
+        }
+    )
+    result = cli("--no-cache", "--select", "ALL", "_posts")
+    assert result.err == ""
+    assert result.code in (0, 1)
+
+
+TWEET_POST = (
+    "---\ntitle: A\n---\n"
+    '<blockquote class="twitter-tweet"><p>x</p>'
+    '<a href="https://twitter.com/a/status/1013761897622065152">July 2, 2018</a></blockquote>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("margin", "reported"), [("1e308", False), ("inf", False), ("-inf", False), ("2", True)]
+)
+def test_post_date_margin_beyond_any_time_span(
+    site: Site, cli: Cli, margin: str, reported: bool
+) -> None:
+    site(
+        {
+            ".ampcheck.toml": (
+                f"[rules.TW005]\ncompare-post-date = true\npost-date-margin = {margin}\n"
+            ),
+            "_posts/2018-06-01-a.md": TWEET_POST,
+        }
+    )
+    result = cli("--no-cache", "--select", "TW005", "_posts")
+    assert (result.code, result.err) == (0, "")
+    assert ("31.5 days after the post's date" in result.out) is reported
+
+
+def test_post_date_margin_nan_is_an_error(site: Site, cli: Cli) -> None:
+    site(
+        {
+            ".ampcheck.toml": "[rules.TW005]\npost-date-margin = nan\n",
+            "_posts/2018-06-01-a.md": TWEET_POST,
+        }
+    )
+    result = cli("--no-cache", "_posts")
+    assert result.code == 2
+    assert result.err == "ampcheck: error: TW005.post-date-margin: expected a number, got nan\n"
+
+
+def _defaults_config(junk: int) -> str:
+    """``defaults:`` whose scopes apply by path, glob and type, more specific ones
+    winning, among ``junk`` scopes that apply to none of the posts."""
+    scopes = [
+        ("", "posts", "all"),
+        ("_posts/sub", None, "''"),  # more specific: wins over the first
+        ("_posts/sub/keep*", None, "kept"),  # a glob that matches a folder
+        ("_posts", "pages", "''"),  # for pages only
+    ]
+    for i in range(junk):
+        # more globs than fnmatch's cache holds (32,768)
+        path = (f"dir{i}", f"*junk{i}*", *[f"dir{i}/*"] * 8)[i % 10]
+        scopes.insert(i % len(scopes), (path, None, "''"))
+    entries = "".join(
+        f"  - scope: {{path: '{path}'{f', type: {kind}' if kind else ''}}}\n"
+        f"    values: {{description: {value}}}\n"
+        for path, kind, value in scopes
+    )
+    return f"timezone: UTC\ndefaults:\n{entries}"
+
+
+@pytest.mark.parametrize("junk", [0, 50_000])
+def test_many_front_matter_defaults(site: Site, junk: int) -> None:
+    """50,000 ``defaults:`` scopes used to cost seconds per post (each glob compiled
+    again for every post: fnmatch's cache holds 32,768), so that rules ran out of time.
+    Measured: 8 s for these 32 posts on a busy machine, most of it reading _config.yml
+    (more than 60 s before)."""
+    post = "---\ntitle: A\nlayout: post\n---\nText\n"
+    root = site(
+        {
+            "_config.yml": _defaults_config(junk),
+            ".ampcheck.toml": 'required-fields = ["title", "description"]\n',
+            "_posts/2020-01-02-a.md": post,
+            "_posts/sub/2020-01-03-b.md": post,
+            "_posts/sub/keep/2020-01-04-c.md": post,
+            "_posts/sub/keepsake/2020-01-05-d.md": post,
+            **{f"_posts/more/2020-02-{day:02d}-e.md": post for day in range(1, 29)},
+        }
+    )
+    result = run_bounded(root, "--select", "FM003", "_posts", seconds=60)
+    assert result.err == ""
+    assert result.out.splitlines()[:-1] == [
+        "_posts/sub/2020-01-03-b.md:1:1: FM003 required field 'description' is missing"
+    ]
+
+
+@pytest.mark.parametrize("shape", ["_posts/old-{i}.md", "drafts-{i}/*", "*-x{i}-*", "*{i}*[ab].md"])
+def test_40000_exclude_patterns(site: Site, shape: str) -> None:
+    """Each path was matched against every pattern, each compiled again (fnmatch's
+    cache holds 32,768): 13.6 s for 10 files, more than 60 s for these 40. Now looked
+    up by the text before and after the wildcards; measured at most 4 s (the last
+    shape, where all 40,000 are compiled once)."""
+    patterns = [shape.format(i=i) for i in range(40_000)] + ["_posts/2020-01-01-skip.md"]
+    files = {f"_posts/2020-{m:02d}-{d:02d}-p.md": "text\n" for m in (2, 3) for d in range(1, 21)}
+    root = site(
+        {
+            ".ampcheck.toml": "exclude = [" + ", ".join(f"'{p}'" for p in patterns) + "]\n",
+            "_posts/2020-01-01-skip.md": "text\n",
+            **files,
+        }
+    )
+    result = run_bounded(root, "--select", "FM001", "_posts", seconds=60)
+    assert result.err == ""
+    assert result.out.count(": FM001 ") == 40
+    assert "skip" not in result.out
 
 
 # -- size ---------------------------------------------------------------------------
@@ -533,6 +765,65 @@ def test_fixing_through_a_link_keeps_the_link(site: Site, cli: Cli) -> None:
     assert result.untimed == "Fixed 1 problem; no problems in 1 file.\n"  # checked once
     assert link.is_symlink()
     assert (root / "_posts/archive/2020-01-02-a.md").read_text() == "---\ntitle: B\n---\ntext\n"
+
+
+@pytest.mark.parametrize("folder", ["/", "../../../../../..", "~/../..", "{outside}"])
+def test_layouts_dir_outside_the_site_is_taken_inside_it(site: Site, folder: str) -> None:
+    """Jekyll keeps ``layouts_dir`` inside the site: ``/`` used to walk the whole file
+    system and list every file name in each FM008 message (9.6 MB per post)."""
+    root = site()
+    outside = root.parent / f"{root.name}-outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "secret.html").write_text("x\n")
+    files = {f"sub/page{i}.html": "x\n" for i in range(50)}
+    site(
+        {
+            "_config.yml": f"layouts_dir: '{folder.format(outside=outside / 'deep')}'\n",
+            "_posts/2020-01-02-a.md": "---\ntitle: A\nlayout: nothing\n---\nText\n",
+            **files,
+        },
+        default=False,
+    )
+    result = run_bounded(root, "_posts", seconds=30, megabytes=1024)
+    assert result.err == ""
+    assert "secret" not in result.out
+    if folder == "{outside}":  # that folder inside the site does not exist
+        assert result.code == 0
+        return
+    assert result.code == 1
+    (line, _) = result.out.splitlines()
+    assert line == (
+        "_posts/2020-01-02-a.md:3:9: FM008 layout 'nothing' is not in the site's root folder "
+        "(layouts: " + ", ".join(sorted(f"sub/page{i}" for i in range(50))[:20]) + " and 30 more)"
+    )
+
+
+@pytest.mark.parametrize("link", [".ampcheck_cache", "CACHEDIR.TAG", ".gitignore", "entries"])
+def test_cache_writes_nothing_through_a_link(site: Site, cli: Cli, link: str) -> None:
+    """A repository may hold a ``.ampcheck_cache`` that is a link, or links inside it:
+    a plain lint used to write ``CACHEDIR.TAG`` (backup tools skip the folder) and a
+    ``.gitignore`` of ``*`` into the folder it names."""
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+    outside = root.parent / f"{root.name}-outside"
+    outside.mkdir()
+    cache = root / ".ampcheck_cache"
+    if link == ".ampcheck_cache":
+        cache.symlink_to(outside, target_is_directory=True)
+    elif link == "entries":
+        cli("_posts")  # the cache's folder of the post's entry, made a link
+        (folder,) = (p for p in cache.iterdir() if p.is_dir())
+        for entry in folder.iterdir():
+            entry.unlink()
+        folder.rmdir()
+        folder.symlink_to(outside, target_is_directory=True)
+    else:
+        cache.mkdir()
+        (cache / link).symlink_to(outside / "created")  # leads nowhere yet
+    for _ in range(2):
+        result = cli("_posts")
+        assert (result.code, result.err) == (0, "")
+        assert result.untimed == "No problems in 1 file.\n"
+        assert list(outside.iterdir()) == []
 
 
 def test_folder_of_10000_empty_files(site: Site) -> None:

@@ -10,6 +10,9 @@ closest folder above it holding ``_config.yml``; from it come front-matter
 from __future__ import annotations
 
 import fnmatch
+import os
+import posixpath
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -89,7 +92,34 @@ def read_toml(data: bytes) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
-    return tomllib.loads(data.decode("utf-8"))
+    text = data.decode("utf-8")
+    _check_key_depth(text)
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise TomlTooDeep("arrays or inline tables nested too deeply") from None
+
+
+#: dotted keys deeper than this are refused before parsing: tomllib's work grows with
+#: the square of a key's depth (100,000 levels: minutes and gigabytes); real keys have
+#: a few (``tool.ampcheck.rules.FM003.fields``)
+MAX_KEY_DEPTH = 100
+_KEY_PART = r"""(?:(?<![A-Za-z0-9_-])[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_DOTTED_KEY_RE = re.compile(rf"{_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART})++")
+
+
+def _check_key_depth(text: str) -> None:
+    """Raise :class:`TomlTooDeep` for a dotted key of more than :data:`MAX_KEY_DEPTH`
+    parts (a key or a table header; in linear time: every part is read once)."""
+    for m in _DOTTED_KEY_RE.finditer(text):
+        if m.group().count(".") >= MAX_KEY_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise TomlTooDeep(f"a dotted key of more than {MAX_KEY_DEPTH} parts (line {line})")
+
+
+class TomlTooDeep(ValueError):
+    """A TOML document nested deeper than the parser's stack (a ``ValueError``, as
+    ``tomllib.TOMLDecodeError`` is)."""
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -189,6 +219,7 @@ class Site:
     #: what layouts() and defaults found (read once: a run does not change the site)
     _layouts: tuple[set[str] | None] | None = field(default=None, repr=False, compare=False)
     _defaults: list[DefaultsScope] | None = field(default=None, repr=False, compare=False)
+    _defaults_index: _ScopeIndex | None = field(default=None, repr=False, compare=False)
     _folders: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     #: layout name -> file in the layouts folder (read once)
     _layout_files: dict[str, Path] | None = field(default=None, repr=False, compare=False)
@@ -203,8 +234,7 @@ class Site:
 
             layouts = sorted(self.layouts() or ())
             self._fingerprint = json.dumps(
-                [str(self.root), self.config, layouts, self._template_digest()],
-                sort_keys=True,
+                [str(self.root), canonical(self.config), layouts, self._template_digest()],
                 default=str,
             )
         return self._fingerprint
@@ -218,7 +248,7 @@ class Site:
         for folder in (self.layouts_dir, self.includes_dir, self.plugins_dir):
             if not folder.is_dir():
                 continue
-            for path in sorted(folder.rglob("*")):
+            for path in _files_under(folder):
                 if path.is_file():
                     digest.update(str(path.relative_to(self.root)).encode("utf-8", "replace"))
                     try:
@@ -241,17 +271,19 @@ class Site:
     @property
     def layouts_dir(self) -> Path:
         name = self.config.get("layouts_dir", "_layouts")
-        return self.root / (name if isinstance(name, str) else "_layouts")
+        return in_source(self.root, name if isinstance(name, str) else "_layouts")
 
     @property
     def includes_dir(self) -> Path:
         name = self.config.get("includes_dir", "_includes")
-        return self.root / (name if isinstance(name, str) else "_includes")
+        return in_source(self.root, name if isinstance(name, str) else "_includes")
 
     @property
     def plugins_dir(self) -> Path:
+        # Jekyll reads a plugins_dir other than _plugins from the working folder, which
+        # may lie outside the site; ampcheck reads nothing outside it
         name = self.config.get("plugins_dir", "_plugins")
-        return self.root / (name if isinstance(name, str) else "_plugins")
+        return in_source(self.root, name if isinstance(name, str) else "_plugins")
 
     @property
     def plugins(self) -> tuple[str, ...]:
@@ -270,11 +302,8 @@ class Site:
             files: dict[str, Path] = {}
             folder = self.layouts_dir
             if folder.is_dir():
-                for path in sorted(folder.rglob("*.*")):
-                    rel = path.relative_to(folder)
-                    if path.is_file() and not any(p.startswith(".") for p in rel.parts):
-                        # Jekyll's layout name: the path without its last extension
-                        files.setdefault(rel.with_suffix("").as_posix(), path)
+                for layout, path in _layout_entries(folder):
+                    files.setdefault(layout, path)
             self._layout_files = files
         return self._layout_files.get(name)
 
@@ -293,12 +322,7 @@ class Site:
         folder = self.layouts_dir
         if self.has_theme or not folder.is_dir():
             return None
-        names = set()
-        for path in folder.rglob("*.*"):
-            rel = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                names.add(rel.with_suffix("").as_posix())
-        return names
+        return {layout for layout, _ in _layout_entries(folder)}
 
     @property
     def zone(self) -> tzinfo | None:
@@ -363,7 +387,8 @@ class Site:
 
     def defaults_for(self, file: Path) -> dict[str, Any]:
         """Front-matter values that ``defaults:`` give this file (Jekyll's scope rules:
-        a path prefix or glob, and a type such as ``posts``)."""
+        a path prefix or glob, and a type such as ``posts``); files given the same
+        scopes share one mapping, not to be changed."""
         last = self._last_defaults
         if last is not None and last[0] == file:
             return last[1]
@@ -375,18 +400,116 @@ class Site:
         rel = self.relative(file)
         if rel is None:
             return {}
+        if self._defaults_index is None:
+            self._defaults_index = _ScopeIndex(self.defaults)
+        return self._defaults_index.values_for(rel)
+
+
+def in_source(root: Path, name: str) -> Path:
+    """A folder ``_config.yml`` names (``layouts_dir``, ``includes_dir``), placed as
+    Jekyll places it (``Jekyll.sanitized_path``): always inside the site. ``..`` stops
+    at the site's root, and an absolute path is taken from the root (``/`` is the root
+    itself) unless it already lies inside the site."""
+    clean = "/" + name if name.startswith("~") else name  # no home folder either
+    clean = posixpath.normpath("/" + clean.lstrip("/"))  # File.expand_path(name, "/")
+    base = root.as_posix()
+    if clean == base or clean.startswith(base.rstrip("/") + "/"):
+        return Path(clean)
+    clean = re.sub(r"\A\w:/", "/", clean)  # a Windows drive
+    return root / clean.lstrip("/")
+
+
+def _layout_entries(folder: Path) -> list[tuple[str, Path]]:
+    """The layouts Jekyll finds in ``folder``, by name (the path without its last
+    extension) and sorted by path: the files of ``Dir["**/*.*"]`` (no hidden file or
+    folder) that its entry filter keeps (no path or file name that starts with ``_``,
+    ``#`` or ``~``, none that ends with ``~`` or ``.``). Links to folders are not
+    followed; a walk from the site's root (``layouts_dir: /``) leaves out ``_posts``."""
+    found: list[tuple[tuple[str, ...], str, Path]] = []
+    top = str(folder)
+    for where, dirs, names in os.walk(top):
+        at_top = where == top
+        dirs[:] = [d for d in dirs if not d.startswith(_HIDDEN if not at_top else _SPECIAL)]
+        rel = () if at_top else Path(os.path.relpath(where, top)).parts
+        for name in names:
+            if "." not in name or name.startswith(_SPECIAL) or name.endswith(("~", ".")):
+                continue
+            path = Path(where, name)
+            if path.is_file():
+                parts = (*rel, name)
+                found.append((parts, "/".join(parts).rsplit(".", 1)[0], path))
+    found.sort()
+    return [(layout, path) for _, layout, path in found]
+
+
+_HIDDEN = "."
+_SPECIAL = (".", "_", "#", "~")
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file below ``folder`` but in hidden folders (``.git``), sorted, without
+    following links to folders."""
+    found: list[Path] = []
+    for where, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(where, name) for name in names)
+    return sorted(found)
+
+
+class _ScopeIndex:
+    """The ``defaults:`` scopes, indexed so that finding a file's takes time in the
+    length of its path and the number of scopes that apply, not of all scopes (a
+    site may have tens of thousands): paths by their text, globs by the text before
+    their first wildcard, both of which must begin the file's path."""
+
+    def __init__(self, scopes: list[DefaultsScope]) -> None:
+        self.scopes = scopes
+        self.by_prefix: dict[str, list[int]] = {}
+        self.globs_by_head: dict[str, list[int]] = {}
+        self.compiled: dict[int, re.Pattern[str]] = {}
+        #: the merged values of a set of scopes (posts of a folder share one)
+        self.merged: dict[tuple[int, ...], dict[str, Any]] = {}
+        for i, scope in enumerate(scopes):
+            path = scope.path.strip("/")
+            if "*" in path:
+                head = re.split(r"[*?\[]", path, maxsplit=1)[0]
+                self.globs_by_head.setdefault(head, []).append(i)
+            else:
+                self.by_prefix.setdefault(path, []).append(i)
+
+    def values_for(self, rel: PurePosixPath) -> dict[str, Any]:
+        text = str(rel)
         kind = _document_type(rel)
-        matching = [
-            scope
-            for scope in self.defaults
-            if (scope.type is None or scope.type == kind) and _scope_matches(scope.path, rel)
-        ]
-        # the more specific scope wins: a longer path, then one that names a type
-        matching.sort(key=lambda scope: (len(scope.path.strip("/")), scope.type is not None))
-        values: dict[str, Any] = {}
-        for scope in matching:
-            values.update(scope.values)
+        found: list[int] = []
+        for end in range(len(text) + 1):
+            head = text[:end]
+            found.extend(self.by_prefix.get(head, ()))
+            found.extend(i for i in self.globs_by_head.get(head, ()) if self._glob(i, rel))
+        scopes = self.scopes
+        matching = [i for i in found if scopes[i].type is None or scopes[i].type == kind]
+        # the more specific scope wins: a longer path, then one that names a type (and
+        # among equals, the later one)
+        matching.sort(key=lambda i: (len(scopes[i].path.strip("/")), scopes[i].type is not None, i))
+        key = tuple(matching)
+        values = self.merged.get(key)
+        if values is None:
+            if len(self.merged) >= 256:
+                self.merged.clear()
+            values = self.merged[key] = {}
+            for i in matching:
+                values.update(scopes[i].values)
         return values
+
+    def _glob(self, i: int, rel: PurePosixPath) -> bool:
+        """Jekyll's glob scope: the path or one of its folders matches (compiled once
+        here: fnmatch's own cache holds 32,768 patterns, and past that compiles again)."""
+        pattern = self.compiled.get(i)
+        if pattern is None:
+            glob = self.scopes[i].path.strip("/")
+            pattern = self.compiled[i] = re.compile(fnmatch.translate(glob))
+        return pattern.match(str(rel)) is not None or any(
+            pattern.match(str(parent)) is not None for parent in rel.parents
+        )
 
 
 def _document_type(rel: PurePosixPath) -> str:
@@ -397,18 +520,6 @@ def _document_type(rel: PurePosixPath) -> str:
         if part.startswith("_") and len(part) > 1:
             return part[1:]
     return "pages"
-
-
-def _scope_matches(scope_path: str, rel: PurePosixPath) -> bool:
-    """Jekyll's scope paths: a glob, or a plain prefix of the relative path."""
-    scope_path = scope_path.strip("/")
-    if not scope_path:
-        return True
-    if "*" in scope_path:
-        return fnmatch.fnmatchcase(str(rel), scope_path) or any(
-            fnmatch.fnmatchcase(str(parent), scope_path) for parent in rel.parents
-        )
-    return str(rel).startswith(scope_path)
 
 
 class SiteFinder:
@@ -463,3 +574,37 @@ def load_site(root: Path) -> Site:
     if not isinstance(data, dict):
         return Site(root, {}, f"{path}: not a mapping")
     return Site(root, data)
+
+
+def canonical(value: object) -> str:
+    """A text that is the same for equal values, mappings in any order: for a digest
+    of what a YAML or TOML file holds. Keys of any type (``1:``, ``yes:``,
+    ``2018-07-02:``, which ``json.dumps(sort_keys=True)`` cannot order), nested to
+    any depth (no recursion)."""
+    out: list[str] = []
+    # ("text", str) is written as is; ("value", obj) is written by its kind
+    stack: list[tuple[str, object]] = [("value", value)]
+    while stack:
+        kind, item = stack.pop()
+        if kind == "text":
+            out.append(str(item))
+        elif isinstance(item, dict):
+            pairs = sorted(((_scalar(k), v) for k, v in item.items()), key=lambda p: p[0])
+            stack.append(("text", "}"))
+            for key, child in reversed(pairs):
+                stack.extend((("text", ","), ("value", child), ("text", f"{key}:")))
+            stack.append(("text", "{"))
+        elif isinstance(item, list | tuple):
+            stack.append(("text", "]"))
+            for child in reversed(item):
+                stack.extend((("text", ","), ("value", child)))
+            stack.append(("text", "["))
+        elif isinstance(item, set | frozenset):
+            out.append("{" + ",".join(sorted(_scalar(x) for x in item)) + "}")
+        else:
+            out.append(_scalar(item))
+    return "".join(out)
+
+
+def _scalar(value: object) -> str:
+    return f"{type(value).__name__}:{value!r}"

@@ -125,14 +125,14 @@ def _coerce(where: str, value: Any, hint: Any) -> Any:
                 return _coerce(where, value, arg)
             except OptionError:
                 continue
-        raise OptionError(f"{where}: {value!r} is not a valid value ({_describe(hint)})")
+        raise OptionError(f"{where}: {_short(value)} is not a valid value ({_describe(hint)})")
     if hint is type(None):
         if value is None:
             return None
-        raise OptionError(f"{where}: expected nothing, got {value!r}")
+        raise OptionError(f"{where}: expected nothing, got {_short(value)}")
     if origin is tuple:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            raise OptionError(f"{where}: expected a list, got {value!r}")
+            raise OptionError(f"{where}: expected a list, got {_short(value)}")
         item = args[0] if args else Any
         return tuple(_coerce(where, v, item) for v in value)
     if hint is Any:
@@ -140,19 +140,20 @@ def _coerce(where: str, value: Any, hint: Any) -> Any:
     if hint is bool:
         if isinstance(value, bool):
             return value
-        raise OptionError(f"{where}: expected true or false, got {value!r}")
+        raise OptionError(f"{where}: expected true or false, got {_short(value)}")
     if hint is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise OptionError(f"{where}: expected a whole number, got {value!r}")
+        raise OptionError(f"{where}: expected a whole number, got {_short(value)}")
     if hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # nan compares false with everything: no setting means it
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
             return float(value)
-        raise OptionError(f"{where}: expected a number, got {value!r}")
+        raise OptionError(f"{where}: expected a number, got {_short(value)}")
     if hint is str:
         if isinstance(value, str):
             return value
-        raise OptionError(f"{where}: expected a string, got {value!r}")
+        raise OptionError(f"{where}: expected a string, got {_short(value)}")
     raise OptionError(f"{where}: unsupported option type {hint!r}")
 
 
@@ -172,3 +173,9 @@ def check_rule_class(rule: type[Rule]) -> None:
         raise ValueError(f"rule {where}: name {rule.name!r} is not kebab-case")
     if not dataclasses.is_dataclass(rule.Options):
         raise ValueError(f"rule {where}: Options must be a dataclass")
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to a line's length (an option may hold a whole file)."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."

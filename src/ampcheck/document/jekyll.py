@@ -797,7 +797,10 @@ def calendar_day(value: object, zone: dt.tzinfo | None) -> dt.date | None:
         value = parse_date(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None and zone is not None:
-            value = value.astimezone(zone)
+            try:
+                value = value.astimezone(zone)
+            except OverflowError:  # a day before year 1 or after 9999: no date to give
+                return None
         return value.date()
     if isinstance(value, dt.date):
         return value

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import yaml
 from markdown_it.common import html_re
 
-from ampcheck.document.safeyaml import alias_problem
+from ampcheck.document.safeyaml import alias_problem, checked_timestamp, loader_class
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -592,8 +592,8 @@ _KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", b
 def _loader_class() -> Any:
     """PyYAML's safe loader (the C one when PyYAML has it), remembering the node it
     is building so that an error there has a place, and reading an impossible
-    timestamp (``2018-02-30``) as text, as Jekyll's YAML reader does."""
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    timestamp (``2018-02-30``, ``!!timestamp x``) as text, as Jekyll's YAML reader does."""
+    base: Any = loader_class()
 
     class Loader(base):  # type: ignore[misc]
         building: Any = None
@@ -604,8 +604,8 @@ def _loader_class() -> Any:
 
     def timestamp(loader: Any, node: Any) -> Any:
         try:
-            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-        except ValueError:
+            return checked_timestamp(loader, node)
+        except (ValueError, yaml.constructor.ConstructorError):
             return loader.construct_scalar(node)
 
     Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
@@ -671,9 +671,10 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
     if isinstance(node, yaml.MappingNode):
         # YAML keeps the last value of a repeated key: ``keys`` holds the occurrence
         # that counts, ``duplicates`` the earlier ones it overrides.
-        # Keys compare as YAML loads them: `yes` and `true` are one key, `1` and '1' two.
-        constructor = yaml.SafeLoader("")
-        seen: dict[Any, KeySpan] = {}
+        # Keys compare as YAML loads them: `yes` and `true` are one key, `1` and '1' two,
+        # and so are `1` and `true` (equal in Python, two keys to YAML and to Ruby).
+        constructor = loader_cls("")
+        seen: dict[tuple[type, Any], KeySpan] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
@@ -689,10 +690,10 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
                 offset(value_node.start_mark),
                 offset(value_node.end_mark),
             )
-            earlier = seen.get(key)
+            earlier = seen.get((type(key), key))
             if earlier is not None:
                 fm.duplicates.append(earlier)
-            seen[key] = span
+            seen[type(key), key] = span
             if isinstance(key, str):
                 fm.keys[key] = span
 

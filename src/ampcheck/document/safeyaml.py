@@ -9,6 +9,8 @@ before anything is built.
 
 from __future__ import annotations
 
+import gc
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -79,16 +81,61 @@ def alias_problem(root: yaml.Node) -> str | None:
     return None
 
 
+def _checked_bool(loader: Any, node: yaml.Node) -> bool:
+    """``!!bool``: PyYAML looks the text up and raises ``KeyError`` for any other."""
+    value = loader.construct_scalar(node)
+    try:
+        return bool(loader.bool_values[value.lower()])
+    except KeyError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{value!r} is not a boolean (!!bool takes true or false)", node.start_mark
+        ) from None
+
+
+def checked_timestamp(loader: Any, node: Any) -> Any:
+    """``!!timestamp``: PyYAML fails with ``AttributeError`` on text that is not one."""
+    value = loader.construct_scalar(node)
+    if loader.timestamp_regexp.match(value) is None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{value!r} is not a timestamp (!!timestamp takes a date)", node.start_mark
+        )
+    return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+
+
+@lru_cache(maxsize=1)
+def loader_class() -> Any:
+    """PyYAML's safe loader (the C one when PyYAML has it) where an explicit tag that
+    does not fit its text (``!!bool maybe``, ``!!timestamp x``) is a YAML error with
+    a place, like any other, instead of a ``KeyError`` or ``AttributeError``."""
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:bool", _checked_bool)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", checked_timestamp)
+    return Loader
+
+
 def safe_load(text: str) -> Any:
-    """``yaml.safe_load``, refusing documents :func:`alias_problem` rejects."""
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    """``yaml.safe_load``, refusing documents :func:`alias_problem` rejects.
+
+    The collector of reference cycles is paused meanwhile: a large document (a
+    ``_config.yml`` of 50,000 ``defaults:``) makes a node and a value per entry, which
+    it would scan again and again, doubling the time, and they form no cycle (an
+    alias that would is refused)."""
+    loader: Any = loader_class()(text)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        problem = alias_problem(node)
+        problem = alias_problem(node) if "*" in text else None  # an alias is *name
         if problem is not None:
             raise YamlTooLarge(problem)
         return loader.construct_document(node)
     finally:
+        if collecting:
+            gc.enable()
         loader.dispose()

@@ -195,6 +195,14 @@ def _read(path: Path) -> bytes:
     return b"".join(chunks)
 
 
+def _parse_int(digits: str) -> int:
+    """A JSON integer; more digits than any count or version has are refused (Python
+    turns at most 4,300 digits into a number, and a message would print them all)."""
+    if len(digits.lstrip("-")) > 20:
+        raise ValueError(f"a number of {len(digits.lstrip('-')):,} digits")
+    return int(digits)
+
+
 def load(path: Path) -> Baseline:
     """Read a baseline file, raising :class:`BaselineError` with a one-line reason."""
     import json
@@ -206,17 +214,25 @@ def load(path: Path) -> Baseline:
     except UnicodeDecodeError:
         raise BaselineError(f"{path}: not an ampcheck baseline (not UTF-8)") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise BaselineError(
             f"{path}: not an ampcheck baseline (invalid JSON: {exc.msg} "
             f"at line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:  # json reads nested arrays and objects by recursion
+        raise BaselineError(
+            f"{path}: not an ampcheck baseline (arrays or objects nested too deeply)"
+        ) from None
+    except ValueError as exc:  # a number _parse_int refuses
+        raise BaselineError(f"{path}: not an ampcheck baseline ({exc})") from None
     if not isinstance(doc, dict) or VERSION_KEY not in doc:
         raise BaselineError(f"{path}: not an ampcheck baseline (no '{VERSION_KEY}' version)")
     if doc[VERSION_KEY] != VERSION:
+        shown = repr(doc[VERSION_KEY])
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
         raise BaselineError(
-            f"{path}: baseline format {doc[VERSION_KEY]!r} is not supported "
+            f"{path}: baseline format {shown} is not supported "
             f"(this ampcheck reads format {VERSION}); write it again with --write-baseline"
         )
     problems = doc.get("problems")

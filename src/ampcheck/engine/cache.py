@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -87,6 +88,8 @@ class Cache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> tuple[list[Diagnostic], list[InternalError]] | None:
+        if self.folder.is_symlink():
+            return None  # not a folder of its own (see _prepare)
         try:
             raw = json.loads(self._entry(key).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT:
@@ -112,16 +115,30 @@ class Cache:
         with contextlib.suppress(OSError):
             self._prepare()
             entry.parent.mkdir(exist_ok=True)
+            if entry.parent.is_symlink():
+                return  # an entry is written only inside the cache's folder
             write_atomic(entry, data, durable=False)
 
     def _prepare(self) -> None:
+        """Make the folder, tagged for backup tools and git to skip it. A folder that
+        is a symbolic link (one a checked-out repository may hold) is not used: the
+        tag and the ``*`` of the .gitignore would land in whatever folder it names."""
         if self._ready:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        tag = self.folder / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(TAG, encoding="utf-8")
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by ampcheck\n*\n", encoding="utf-8")
+        if self.folder.is_symlink():
+            raise OSError(f"{self.folder} is a symbolic link")
+        _create(self.folder / "CACHEDIR.TAG", TAG)
+        _create(self.folder / ".gitignore", "# created by ampcheck\n*\n")
         self._ready = True
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; nothing when the name exists, as a file or as a link (also
+    one that leads nowhere, which ``open`` would follow to create its target)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -264,24 +265,76 @@ def _search(
     """Posts under ``root`` (path, real folder, name), and an error message for each
     folder that cannot be listed (symbolic links: see :func:`walk`)."""
 
+    is_excluded = _Exclude(exclude)
+
     def skip(folder: Path) -> bool:
         name = folder.name
-        return (
-            name.startswith(".")
-            or name in SKIP_FOLDERS
-            or excluded(folder.as_posix(), name, exclude)
-        )
+        return name.startswith(".") or name in SKIP_FOLDERS or is_excluded(folder.as_posix(), name)
 
     def wanted(path: str, name: str) -> bool:
-        return name.endswith(POST_SUFFIXES) and not excluded(
-            path.replace(os.sep, "/"), name, exclude
-        )
+        return name.endswith(POST_SUFFIXES) and not is_excluded(path.replace(os.sep, "/"), name)
 
     return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
 
 
 def excluded(posix: str, name: str, patterns: Sequence[str]) -> bool:
     """Whether a path (spelt with ``/``) or its last part matches an exclude pattern."""
-    if posix.startswith("./"):
-        posix = posix[2:]
-    return any(fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(name, pat) for pat in patterns)
+    return _Exclude(patterns)(posix, name)
+
+
+class _Exclude:
+    """The ``exclude`` patterns (fnmatch's), indexed so that testing a path takes time
+    in its length and in the patterns that could match it, not in all of them (a
+    configuration may list tens of thousands): a pattern without wildcards is looked
+    up; the others by the text before their first wildcard and after their last,
+    which must begin and end the path, and only those are matched (each compiled
+    once: fnmatch's own cache holds 32,768 and compiles again past that)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.literal: set[str] = set()
+        #: head -> tail -> patterns
+        self.globs: dict[str, dict[str, list[str]]] = {}
+        #: patterns whose one "*" stands between head and tail: matched by them alone
+        self.simple: set[str] = set()
+        self.compiled: dict[str, re.Pattern[str]] = {}
+        for pattern in map(os.path.normcase, patterns):
+            first = _WILDCARD_RE.search(pattern)
+            if first is None:
+                self.literal.add(pattern)
+                continue
+            # the tail follows the last wildcard, or the "]" that closes a set
+            last = max(pattern.rfind("*"), pattern.rfind("?"), pattern.rfind("]"))
+            head, tail = pattern[: first.start()], pattern[max(last + 1, first.end()) :]
+            self.globs.setdefault(head, {}).setdefault(tail, []).append(pattern)
+            if pattern == f"{head}*{tail}":
+                self.simple.add(pattern)
+
+    def __call__(self, posix: str, name: str) -> bool:
+        if posix.startswith("./"):
+            posix = posix[2:]
+        return self._matches(os.path.normcase(posix)) or self._matches(os.path.normcase(name))
+
+    def _matches(self, text: str) -> bool:
+        if text in self.literal:
+            return True
+        if not self.globs:
+            return False
+        size = len(text)
+        for cut in range(size + 1):
+            tails = self.globs.get(text[:cut])
+            if tails is None:
+                continue
+            for start in range(cut, size + 1):
+                for pattern in tails.get(text[start:], ()):
+                    if pattern in self.simple or self._regex(pattern).match(text):
+                        return True
+        return False
+
+    def _regex(self, pattern: str) -> re.Pattern[str]:
+        compiled = self.compiled.get(pattern)
+        if compiled is None:
+            compiled = self.compiled[pattern] = re.compile(fnmatch.translate(pattern))
+        return compiled
+
+
+_WILDCARD_RE = re.compile(r"[*?\[]")

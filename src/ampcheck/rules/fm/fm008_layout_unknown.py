@@ -29,8 +29,29 @@ class LayoutUnknown(Rule):
         if known is None or layout in known:
             return
         span = fm.keys["layout"]
-        listed = ", ".join(sorted(known)) or "none"
-        message = f"layout '{layout}' is not in {post.site.layouts_dir.name}/ (layouts: {listed})"
+        message = f"layout '{layout}' is not in {_folder(post)} (layouts: {_listed(known)})"
         if layout.strip().lower() in ("none", "null"):
             message += "; only 'none' in lower case, or an unquoted null, turns the layout off"
         yield Violation(span.value_start, span.value_end, message)
+
+
+#: layouts named in the message at most (a layouts folder may hold a whole site)
+MAX_LISTED = 20
+
+
+def _listed(known: set[str]) -> str:
+    names = sorted(known)
+    listed = ", ".join(names[:MAX_LISTED]) or "none"
+    if len(names) > MAX_LISTED:
+        listed += f" and {len(names) - MAX_LISTED:,} more"
+    return listed
+
+
+def _folder(post: Post) -> str:
+    """The layouts folder, from the site's root (``_layouts/``)."""
+    assert post.site is not None
+    try:
+        rel = post.site.layouts_dir.relative_to(post.site.root).as_posix()
+    except ValueError:  # pragma: no cover - in_source keeps it inside
+        rel = post.site.layouts_dir.name
+    return "the site's root folder" if rel == "." else f"{rel}/"

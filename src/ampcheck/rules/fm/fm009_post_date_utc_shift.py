@@ -44,7 +44,10 @@ class PostDateUtcShift(Rule):
         if value.tzinfo is None:
             return
         written = value.date()
-        in_utc = value.astimezone(dt.timezone.utc).date()
+        try:
+            in_utc = value.astimezone(dt.timezone.utc).date()
+        except OverflowError:  # a day before year 1 or after 9999: no date to give
+            return
         if written == in_utc:
             return
         span = fm.keys["date"]

@@ -42,7 +42,10 @@ class TweetDateMismatch(Rule):
 
     def check(self, post: Post) -> Iterator[Violation]:
         posted: dt.datetime | bool | None = False  # computed on first need
-        margin = dt.timedelta(days=self.options.post_date_margin)
+        # no two moments lie further apart than timedelta's maximum: a larger margin
+        # (1e308, inf) means the same; a negative one turns the check off (below)
+        days = min(max(self.options.post_date_margin, 0), dt.timedelta.max.days)
+        margin = dt.timedelta(days=days)
         for embed in embeds(post):
             if embed.tweet_id is None:
                 continue
