@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ampcheck import plugins
-from ampcheck.config import Settings, SiteFinder
+from ampcheck.config import Settings
 from ampcheck.document.post import Post
+from ampcheck.document.site import SiteFinder
 from ampcheck.engine.linter import lint
 from ampcheck.engine.registry import ActiveRule
 

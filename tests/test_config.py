@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ampcheck.config import SiteFinder, find_config
+from ampcheck.config import find_config
+from ampcheck.document.site import SiteFinder
 from tests.conftest import Result
 
 Site = Callable[..., Path]

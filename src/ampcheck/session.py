@@ -28,10 +28,10 @@ from ampcheck.config import (
     ConfigError,
     Limits,
     Settings,
-    SiteFinder,
     find_config,
     load_settings,
 )
+from ampcheck.document.site import SiteFinder
 from ampcheck.printable import holds_unicode, printable
 
 if TYPE_CHECKING:

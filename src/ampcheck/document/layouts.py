@@ -1,7 +1,7 @@
 """What a Jekyll site's layouts say about a post: whether it is rendered as an AMP page,
 and the heading level the layouts print its title in.
 
-The layouts and includes are read once per site (:class:`ampcheck.config.Site` holds
+The layouts and includes are read once per site (:class:`ampcheck.document.site.Site` holds
 what was learnt), each post's decision once per post.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ampcheck.document.post import Element, Post
 
 if TYPE_CHECKING:
-    from ampcheck.config import Site
+    from ampcheck.document.site import Site
 
 
 # -- AMP posts -------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from ampcheck.document.safeyaml import alias_problem, checked_timestamp, loader_
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from ampcheck.config import Site
     from ampcheck.document.kramdown import Document as KramdownDocument
+    from ampcheck.document.site import Site
 
 BOM = "\ufeff"
 T = TypeVar("T")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ampcheck.config import Limits, SiteFinder
+from ampcheck.config import Limits
+from ampcheck.document.site import SiteFinder
 from ampcheck.engine.registry import ActiveRule
 from ampcheck.model import Applicability, Diagnostic, InternalError
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ampcheck.config import Limits, Settings, SiteFinder, read_toml
+from ampcheck.config import Limits, Settings, read_toml
+from ampcheck.document.site import SiteFinder
 from ampcheck.engine.registry import ActiveRule, RuleTable
 from ampcheck.printable import json_text, printable
 
