@@ -21,7 +21,6 @@ other character as an escape too: JSON's ``\\u00ef``, XML's ``&#239;``, and
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from typing import TextIO
 
@@ -66,6 +65,8 @@ def json_text(value: object, *, indent: int | None = 2, ascii: bool = False) -> 
     """``value`` as JSON that any UTF-8 output can hold and a terminal shows safely:
     non-ASCII characters as they are (``ascii``: as escapes), control characters as
     JSON escapes, and undecodable bytes of file names as ``\\xNN`` text."""
+    import json  # on first use: the text output does without it
+
     if ascii:
         return json.dumps(_encodable_strings(value), indent=indent)
     text = json.dumps(value, indent=indent, ensure_ascii=False)
