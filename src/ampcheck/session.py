@@ -358,7 +358,7 @@ class Session:
         report.elapsed = time.perf_counter() - self.started
         stream = self.output
         if opts.statistics:
-            from ampcheck.output.formatters import format_statistics
+            from ampcheck.output.statistics import format_statistics
 
             format_statistics(report, stream, as_json=opts.output_format == "json")
         elif not opts.diff:

@@ -81,33 +81,13 @@ def check_file(
 
 def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None) -> FileResult:
     from ampcheck.document.post import Post
-    from ampcheck.engine.files import NotChecked, check_read, read_post
     from ampcheck.engine.linter import lint
 
     timeout = ctx.limits.rule_timeout
     result = FileResult(shown)
+    data = _read(ctx, result, file, data)
     if data is None:
-        try:
-            data = read_post(file, ctx.limits.max_file_size) if file is not None else b""
-        except OSError as exc:
-            result.read = False
-            result.messages.append(f"{shown}: cannot read: {exc.strerror or exc}")
-            return result
-        except NotChecked as exc:
-            result.read = False
-            result.messages.append(f"{shown}: not checked: {exc}")
-            return result
-    else:  # standard input: refused as the same bytes on disk would be
-        try:
-            check_read(data, ctx.limits.max_file_size)
-        except NotChecked as exc:
-            result.read = False
-            result.messages.append(f"{shown}: not checked: {exc}")
-            limit = ctx.limits.max_file_size
-            if ctx.fix and not ctx.diff and (limit is None or len(data) <= limit):
-                # passed on unchanged; input over the limit was not read to its end
-                result.output = data
-            return result
+        return result
     site_path = file if file is not None else Path(shown)
     site = ctx.sites.site_for(site_path) if file is not None or shown != "-" else None
     if site is not None and site.problem:
@@ -150,6 +130,36 @@ def _check_file(ctx: Context, shown: str, file: Path | None, data: bytes | None)
                 InternalError(shown, f"cannot write the fixed file: {exc.strerror or exc}")
             )
     return result
+
+
+def _read(ctx: Context, result: FileResult, file: Path | None, data: bytes | None) -> bytes | None:
+    """The bytes to check: the file's, or standard input's (``data``), refused alike
+    when they are no post; ``None`` (and why, in ``result``) when there is none."""
+    from ampcheck.engine.files import NotChecked, check_read, read_post
+
+    shown = result.shown
+    if data is None:
+        try:
+            return read_post(file, ctx.limits.max_file_size) if file is not None else b""
+        except OSError as exc:
+            result.read = False
+            result.messages.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return None
+        except NotChecked as exc:
+            result.read = False
+            result.messages.append(f"{shown}: not checked: {exc}")
+            return None
+    try:  # standard input: refused as the same bytes on disk would be
+        check_read(data, ctx.limits.max_file_size)
+    except NotChecked as exc:
+        result.read = False
+        result.messages.append(f"{shown}: not checked: {exc}")
+        limit = ctx.limits.max_file_size
+        if ctx.fix and not ctx.diff and (limit is None or len(data) <= limit):
+            # passed on unchanged; input over the limit was not read to its end
+            result.output = data
+        return None
+    return data
 
 
 def _not_written(ctx: Context, post: Post, result: FileResult) -> None:
