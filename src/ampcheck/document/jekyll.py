@@ -632,52 +632,61 @@ def _read(text: str, now: dt.datetime | None, local: dt.tzinfo | None) -> Jekyll
         return InvalidDate(str(e))
 
 
-def _make_time(
+def _from_year_day(
     f: dict[str, Any],
+    yday: int,
     now: dt.datetime,
     local: dt.tzinfo | None,
     zone: str | None,
     off: int | None,
     off_year: int,
 ) -> JekyllDate:
-    year: int | None = f.get("year")
-    mon: int | None = f.get("mon")
-    day: int | None = f.get("mday")
-    yday: int | None = f.get("yday")
-    if yday is not None:
-        # Time.make_time: the day of the year as a month and a day, then corrected by
-        # the difference to the day of the year of the time so made
-        if not 1 <= yday <= 366:
+    # Time.make_time: the day of the year as a month and a day, then corrected by
+    # the difference to the day of the year of the time so made
+    if not 1 <= yday <= 366:
+        raise ValueError("the day of the year is out of range")
+    mon, day = divmod(yday - 1, 31)
+    mon, day = mon + 1, day + 1
+    first = _make_time(
+        {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
+    )
+    if first.value is None:
+        return first
+    diff = yday - first.value.timetuple().tm_yday
+    if diff == 0:
+        return replace(first, rolled_over=None)
+    day += diff
+    if day > 28 and day > (last := _month_days(off_year, mon)):
+        mon += 1
+        if mon > 12:
             raise ValueError("the day of the year is out of range")
-        mon, day = divmod(yday - 1, 31)
-        mon, day = mon + 1, day + 1
-        first = _make_time(
-            {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
-        )
-        if first.value is None:
-            return first
-        diff = yday - first.value.timetuple().tm_yday
-        if diff == 0:
-            return replace(first, rolled_over=None)
-        day += diff
-        if day > 28 and day > (last := _month_days(off_year, mon)):
-            mon += 1
-            if mon > 12:
-                raise ValueError("the day of the year is out of range")
-            day -= last
-        again = _make_time(
-            {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
-        )
-        return replace(again, rolled_over=None)
-    if off is not None and -86400 < off < 86400:
-        base = now.astimezone(dt.timezone(dt.timedelta(seconds=off)))
-    else:
-        base = now.astimezone(local) if local is not None else now
-    hour: int | None = f.get("hour")
-    minute: int | None = f.get("min")
-    sec: int | None = f.get("sec")
-    fraction: Fraction | None = f.get("sec_fraction")
-    usec = int(fraction * 1_000_000) if fraction is not None else None
+        day -= last
+    again = _make_time(
+        {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
+    )
+    return replace(again, rolled_over=None)
+
+
+#: year, month, day, hour, minute, second, microsecond, and the names filled in
+_Filled = tuple[
+    int | None, int | None, int | None, int | None, int | None, int | None, int | None, list[str]
+]
+
+
+def _from_build(
+    base: dt.datetime,
+    year: int | None,
+    mon: int | None,
+    day: int | None,
+    hour: int | None,
+    minute: int | None,
+    sec: int | None,
+    usec: int | None,
+) -> tuple[
+    int | None, int | None, int | None, int | None, int | None, int | None, int | None, list[str]
+]:
+    """The leading parts left out, up to the first given, taken from the time of the
+    build (``base``), and their names."""
     filled: list[str] = []
     # the leading parts left out come from the time of the build, up to the first given
     for name in ("year", "month", "day", "hour", "minute", "second"):
@@ -700,6 +709,35 @@ def _make_time(
             sec = base.second
             if usec is None:
                 usec = base.microsecond
+    return year, mon, day, hour, minute, sec, usec, filled
+
+
+def _make_time(
+    f: dict[str, Any],
+    now: dt.datetime,
+    local: dt.tzinfo | None,
+    zone: str | None,
+    off: int | None,
+    off_year: int,
+) -> JekyllDate:
+    year: int | None = f.get("year")
+    mon: int | None = f.get("mon")
+    day: int | None = f.get("mday")
+    yday: int | None = f.get("yday")
+    if yday is not None:
+        return _from_year_day(f, yday, now, local, zone, off, off_year)
+    if off is not None and -86400 < off < 86400:
+        base = now.astimezone(dt.timezone(dt.timedelta(seconds=off)))
+    else:
+        base = now.astimezone(local) if local is not None else now
+    hour: int | None = f.get("hour")
+    minute: int | None = f.get("min")
+    sec: int | None = f.get("sec")
+    fraction: Fraction | None = f.get("sec_fraction")
+    usec = int(fraction * 1_000_000) if fraction is not None else None
+    year, mon, day, hour, minute, sec, usec, filled = _from_build(
+        base, year, mon, day, hour, minute, sec, usec
+    )
     assert year is not None
     mon = 1 if mon is None else mon
     day = 1 if day is None else day

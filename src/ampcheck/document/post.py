@@ -638,19 +638,7 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
                 return
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if "end of stream" in str(exc.problem) and exc.context_mark is not None:
-            mark = exc.context_mark  # an unclosed quote or bracket: where it opens
-        where = offset(mark) if mark is not None else fm.content_start
-        problem = str(exc.problem or "invalid YAML")
-        if exc.context:
-            problem = f"{problem} ({exc.context}"
-            ctx = exc.context_mark
-            if ctx is not None and ctx is not mark:
-                line = text.count("\n", 0, offset(ctx)) + 1
-                problem += f" that starts on line {line}"
-            problem += ")"
-        fm.problem = YamlProblem(problem, where)
+        fm.problem = _marked_problem(exc, text, offset, fm.content_start)
         return
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         # raised while building a value: point at the value being built
@@ -669,33 +657,61 @@ def _load_yaml(fm: FrontMatter, text: str) -> None:
         return
     fm.data = data
     if isinstance(node, yaml.MappingNode):
-        # YAML keeps the last value of a repeated key: ``keys`` holds the occurrence
-        # that counts, ``duplicates`` the earlier ones it overrides.
-        # Keys compare as YAML loads them: `yes` and `true` are one key, `1` and '1' two,
-        # and so are `1` and `true` (equal in Python, two keys to YAML and to Ruby).
-        constructor = loader_cls("")
-        seen: dict[tuple[type, Any], KeySpan] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            try:
-                key = constructor.construct_object(key_node)
-                hash(key)
-            except (yaml.YAMLError, TypeError, ValueError):
-                continue
-            span = KeySpan(
-                key if isinstance(key, str) else key_node.value,
-                offset(key_node.start_mark),
-                offset(key_node.end_mark),
-                offset(value_node.start_mark),
-                offset(value_node.end_mark),
-            )
-            earlier = seen.get((type(key), key))
-            if earlier is not None:
-                fm.duplicates.append(earlier)
-            seen[type(key), key] = span
-            if isinstance(key, str):
-                fm.keys[key] = span
+        _record_keys(fm, node, loader_cls, offset)
+
+
+def _marked_problem(
+    exc: yaml.MarkedYAMLError, text: str, offset: Callable[[Any], int], start: int
+) -> YamlProblem:
+    """A YAML error with a place: where the problem is (an unclosed quote or bracket:
+    where it opens), and the line its context starts on."""
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in str(exc.problem) and exc.context_mark is not None:
+        mark = exc.context_mark
+    where = offset(mark) if mark is not None else start
+    problem = str(exc.problem or "invalid YAML")
+    if exc.context:
+        problem = f"{problem} ({exc.context}"
+        ctx = exc.context_mark
+        if ctx is not None and ctx is not mark:
+            line = text.count("\n", 0, offset(ctx)) + 1
+            problem += f" that starts on line {line}"
+        problem += ")"
+    return YamlProblem(problem, where)
+
+
+def _record_keys(
+    fm: FrontMatter, node: yaml.MappingNode, loader_cls: Any, offset: Callable[[Any], int]
+) -> None:
+    """The place of each top-level key (``keys``) and of the keys repeated before it
+    (``duplicates``)."""
+    # YAML keeps the last value of a repeated key: ``keys`` holds the occurrence
+    # that counts, ``duplicates`` the earlier ones it overrides.
+    # Keys compare as YAML loads them: `yes` and `true` are one key, `1` and '1' two,
+    # and so are `1` and `true` (equal in Python, two keys to YAML and to Ruby).
+    constructor = loader_cls("")
+    seen: dict[tuple[type, Any], KeySpan] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        try:
+            key = constructor.construct_object(key_node)
+            hash(key)
+        except (yaml.YAMLError, TypeError, ValueError):
+            continue
+        span = KeySpan(
+            key if isinstance(key, str) else key_node.value,
+            offset(key_node.start_mark),
+            offset(key_node.end_mark),
+            offset(value_node.start_mark),
+            offset(value_node.end_mark),
+        )
+        earlier = seen.get((type(key), key))
+        if earlier is not None:
+            fm.duplicates.append(earlier)
+        seen[type(key), key] = span
+        if isinstance(key, str):
+            fm.keys[key] = span
 
 
 def _code_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

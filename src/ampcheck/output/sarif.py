@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from ampcheck import __version__
-from ampcheck.model import Severity
+from ampcheck.model import Diagnostic, Severity
 from ampcheck.output.report import Report, RuleInfo
 from ampcheck.printable import holds_unicode, json_text
 
@@ -56,6 +56,33 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
     return rule
 
 
+def _result(d: Diagnostic, rule_index: int, fixable: bool) -> dict[str, Any]:
+    """One diagnostic as a SARIF result."""
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _level(d.severity),
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _location(d.path),
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": d.end_column,
+                    },
+                }
+            }
+        ],
+        "properties": {"fixable": fixable},
+    }
+    if d.fingerprint:
+        result["partialFingerprints"] = {FINGERPRINT_KEY: d.fingerprint}
+    return result
+
+
 def sarif_log(report: Report) -> dict[str, Any]:
     """The SARIF log of a report, as a JSON-able dictionary."""
     rules = list(report.rules)
@@ -64,31 +91,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
         if d.code not in index:  # a rule the report was not told about
             index[d.code] = len(rules)
             rules.append(RuleInfo(d.code, d.name, d.name, d.severity))
-    results = []
-    for d in report.diagnostics:
-        result: dict[str, Any] = {
-            "ruleId": d.code,
-            "ruleIndex": index[d.code],
-            "level": _level(d.severity),
-            "message": {"text": d.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": _location(d.path),
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": d.end_line,
-                            "endColumn": d.end_column,
-                        },
-                    }
-                }
-            ],
-            "properties": {"fixable": report.offers_fix(d)},
-        }
-        if d.fingerprint:
-            result["partialFingerprints"] = {FINGERPRINT_KEY: d.fingerprint}
-        results.append(result)
+    results = [_result(d, index[d.code], report.offers_fix(d)) for d in report.diagnostics]
     notifications = [
         {
             "level": "error",
