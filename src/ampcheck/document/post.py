@@ -822,24 +822,9 @@ def _scan_html(post: Post) -> HtmlDocument:
                 pos = lt + 1
                 continue
         if name is not None:
-            name = name.lower()
-            parent = stack[-1] if stack else None
-            pos = m.end()
-            el = Element(name, lt, pos, attrs, m.start("attrs"), bool(slash), parent)
+            el = Element(name.lower(), lt, m.end(), attrs, m.start("attrs"), bool(slash), None)
+            pos = _opened(text, el, stack, roots)
             add(el)
-            (parent.children if parent is not None else roots).append(el)
-            if slash or name in VOID_ELEMENTS:
-                el.end = pos
-                el.closed = True
-            elif name in RAW_TEXT_ELEMENTS:
-                end_tag = re.compile(r"</" + name + r"\s*>", re.IGNORECASE).search(text, pos)
-                if end_tag is None:
-                    el.end = n
-                else:
-                    el.close_start, el.end, el.closed = end_tag.start(), end_tag.end(), True
-                pos = el.end
-            else:
-                stack.append(el)
         elif close is not None:
             pos = m.end()
             close = close.lower()
@@ -857,6 +842,29 @@ def _scan_html(post: Post) -> HtmlDocument:
     for unclosed in stack:
         unclosed.end = n
     return HtmlDocument(roots, elements, comments, stray)
+
+
+def _opened(text: str, el: Element, stack: list[Element], roots: list[Element]) -> int:
+    """Place a start tag's element in the tree: a void, self-closed or raw-text element
+    is closed at once (raw text at its end tag), any other stays open on ``stack``;
+    where the scan goes on."""
+    parent = stack[-1] if stack else None
+    el.parent = parent
+    (parent.children if parent is not None else roots).append(el)
+    name, pos = el.name, el.tag_end
+    if el.self_closing or name in VOID_ELEMENTS:
+        el.end = pos
+        el.closed = True
+    elif name in RAW_TEXT_ELEMENTS:
+        end_tag = re.compile(r"</" + name + r"\s*>", re.IGNORECASE).search(text, pos)
+        if end_tag is None:
+            el.end = len(text)
+        else:
+            el.close_start, el.end, el.closed = end_tag.start(), end_tag.end(), True
+        return el.end
+    else:
+        stack.append(el)
+    return pos
 
 
 def _literal_in_text(text: str, lt: int, name: str | None) -> bool:
