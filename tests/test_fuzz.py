@@ -22,17 +22,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from ampcheck.document.markdown import _cannot_start, block_parser, parse
-from ampcheck.document.post import (
-    _KRAMDOWN_RE,
-    _LIQUID_RE,
+from ampcheck.document.html import (
     _OTHER_MARKUP_RE,
-    Post,
     _Closers,
-    _kramdown_matches,
-    _liquid_matches,
     _other_markup,
+    kramdown_matches,
+    liquid_matches,
 )
+from ampcheck.document.liquid import KRAMDOWN_RE, LIQUID_RE
+from ampcheck.document.markdown import _cannot_start, block_parser, parse
+from ampcheck.document.post import Post
 from ampcheck.engine.files import _Exclude
 from ampcheck.engine.fixer import encode, fix_post
 from ampcheck.engine.linter import lint
@@ -214,8 +213,8 @@ _markupish = st.text(st.sampled_from("<!?>[]-CDATA x\n"), max_size=40)
 @settings(max_examples=500, deadline=None)
 @given(_liquidish)
 def test_liquid_scanner_matches_the_regex(text: str) -> None:
-    expected = [m.span() for m in _LIQUID_RE.finditer(text)]
-    assert [m.span() for m in _liquid_matches(text, 0)] == expected
+    expected = [m.span() for m in LIQUID_RE.finditer(text)]
+    assert [m.span() for m in liquid_matches(text, 0)] == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -285,8 +284,8 @@ def _plain(tokens: list[Token]) -> list[tuple[object, ...]]:
 @settings(max_examples=500, deadline=None)
 @given(st.text(st.sampled_from("{}:a-z\n /"), max_size=40))
 def test_kramdown_scanner_matches_the_regex(text: str) -> None:
-    expected = [m.span() for m in _KRAMDOWN_RE.finditer(text)]
-    assert [m.span() for m in _kramdown_matches(text, 0)] == expected
+    expected = [m.span() for m in KRAMDOWN_RE.finditer(text)]
+    assert [m.span() for m in kramdown_matches(text, 0)] == expected
 
 
 @settings(max_examples=500, deadline=None)

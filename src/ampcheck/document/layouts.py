@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ampcheck.document.post import Element, Post
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
 
 if TYPE_CHECKING:
     from ampcheck.document.site import Site

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ampcheck.document.post import Element, Post
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
 from ampcheck.model import Violation
 from ampcheck.rules.amp import components as amp
 

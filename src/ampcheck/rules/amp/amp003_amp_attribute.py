@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document.post import Attribute, Element, Post
+from ampcheck.document.html import Attribute, Element
+from ampcheck.document.post import Post
 from ampcheck.model import Violation
 from ampcheck.rules.amp import components as amp
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ampcheck.document.post import Element, Post
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import OptionError
 from ampcheck.rules.amp import components as amp

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from ampcheck.document import layouts
+from ampcheck.document.html import Element
 from ampcheck.document.kramdown import SPAN_ELEMENTS
-from ampcheck.document.post import Element, Post
+from ampcheck.document.post import Post
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp

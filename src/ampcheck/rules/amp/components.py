@@ -17,8 +17,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ampcheck.config import read_toml
+from ampcheck.document.html import Attribute, Element
 from ampcheck.document.layouts import amp_elements, is_amp_post
-from ampcheck.document.post import Attribute, Element, Post
+from ampcheck.document.post import Post
 from ampcheck.model import Violation
 from ampcheck.rule import Rule
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document.post import KeySpan, Post
+from ampcheck.document.frontmatter import KeySpan
+from ampcheck.document.post import Post
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.rule import Rule
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ampcheck.document.html import Element
 from ampcheck.document.jekyll import filename_date, in_posts_folder, parse_date
-from ampcheck.document.post import Element, Post
+from ampcheck.document.post import Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.tw.tweets import (

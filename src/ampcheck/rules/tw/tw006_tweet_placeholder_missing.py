@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document.post import Element, Post
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp

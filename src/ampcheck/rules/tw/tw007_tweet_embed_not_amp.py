@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ampcheck.document.post import Element, Post
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
 from ampcheck.model import Edit, Fix, FixAvailability, Violation
 from ampcheck.rules.amp import components as amp
 from ampcheck.rules.tw.tweets import is_tweet_blockquote, is_valid_id, status_link, status_url_id

@@ -16,7 +16,9 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from ampcheck.document.post import Element, LiquidTag, Post
+from ampcheck.document.html import Element
+from ampcheck.document.liquid import LiquidTag
+from ampcheck.document.post import Post
 
 MAX_ID = 2**63 - 1
 TWITTER_EPOCH_MS = 1288834974657
