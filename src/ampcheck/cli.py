@@ -9,6 +9,7 @@ would change), 2 for usage, configuration and internal errors.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -170,29 +171,13 @@ def _speed(p: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
-    """The run's options from parsed arguments."""
-    return RunOptions(
-        paths=tuple(args.paths),
-        fix=args.fix,
-        unsafe_fixes=args.unsafe_fixes,
-        diff=args.diff,
-        select=tuple(args.select) if args.select is not None else None,
-        extend_select=tuple(args.extend_select or ()),
-        ignore=tuple(args.ignore or ()),
-        format=args.format,
-        color=args.color,
-        statistics=args.statistics,
-        quiet=args.quiet,
-        exit_zero=args.exit_zero,
-        baseline=args.baseline,
-        write_baseline=args.write_baseline,
-        jobs=args.jobs,
-        no_cache=args.no_cache,
-        cache_dir=args.cache_dir,
-        config=args.config,
-        stdin_filename=args.stdin_filename,
-        rule_timeout=args.rule_timeout,
-    )
+    """The run's options from parsed arguments (the same names; lists as tuples)."""
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(RunOptions)}
+    for name in ("paths", "extend_select", "ignore"):
+        values[name] = tuple(values[name] or ())
+    if values["select"] is not None:
+        values["select"] = tuple(values["select"])
+    return RunOptions(**values)
 
 
 def run(

@@ -51,6 +51,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     #: folder searches follow symbolic links, also out of the folder searched
     follow_symlinks: bool = False
+    #: the settings the configuration file gives (for ``--show-config``: where each comes from)
+    given: frozenset[str] = frozenset()
 
 
 _LIST_KEYS = {"select", "extend-select", "ignore", "exclude", "plugins", "required-fields"}
@@ -166,6 +168,7 @@ def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
         rules={k: dict(v) for k, v in rules.items()},
         limits=limits_from_table(table, where),
         follow_symlinks=follow,
+        given=frozenset(table),
     )
 
 

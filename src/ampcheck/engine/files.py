@@ -277,11 +277,6 @@ def _search(
     return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
 
 
-def excluded(posix: str, name: str, patterns: Sequence[str]) -> bool:
-    """Whether a path (spelt with ``/``) or its last part matches an exclude pattern."""
-    return _Exclude(patterns)(posix, name)
-
-
 class _Exclude:
     """The ``exclude`` patterns (fnmatch's), indexed so that testing a path takes time
     in its length and in the patterns that could match it, not in all of them (a

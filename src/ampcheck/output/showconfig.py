@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ampcheck.config import Limits, Settings, read_toml
+from ampcheck.config import Limits, Settings
 from ampcheck.document.site import SiteFinder
 from ampcheck.engine.registry import ActiveRule, RuleTable
 from ampcheck.printable import json_text, printable
@@ -72,18 +72,6 @@ def command_line(options: RunOptions, settings: Settings) -> dict[str, Value]:
     return cli
 
 
-def raw_table(path: Path | None) -> dict[str, Any]:
-    """The settings table as written in the file (``{}`` when there is none)."""
-    if path is None:
-        return {}
-    try:
-        doc = read_toml(path.read_bytes())
-    except (OSError, ValueError):  # unreadable, not UTF-8 or not TOML
-        return {}
-    table = doc.get("tool", {}).get("ampcheck", {}) if path.name == "pyproject.toml" else doc
-    return table if isinstance(table, dict) else {}
-
-
 def resolve(
     settings: Settings,
     cli: dict[str, Value],
@@ -92,10 +80,10 @@ def resolve(
 ) -> tuple[dict[str, Value], dict[str, dict[str, Value]]]:
     """The run's settings and each active rule's severity and options, with sources."""
     where = str(settings.path) if settings.path is not None else DEFAULT
-    raw = raw_table(settings.path)
+    given = settings.given
 
     def from_file(key: str, value: Any, default: Any) -> Value:
-        return Value(value, where) if key in raw else Value(default, DEFAULT)
+        return Value(value, where) if key in given else Value(default, DEFAULT)
 
     out: dict[str, Value] = {
         "config-file": Value(
@@ -122,15 +110,16 @@ def resolve(
     out["rules"] = Value(
         [a.code for a in rules], "select, extend-select and ignore, and each rule's default"
     )
-    return out, _per_rule(raw, where, table, rules)
+    return out, _per_rule(settings, where, table, rules)
 
 
 def _per_rule(
-    raw: dict[str, Any], where: str, table: RuleTable, rules: Sequence[ActiveRule]
+    settings: Settings, where: str, table: RuleTable, rules: Sequence[ActiveRule]
 ) -> dict[str, dict[str, Value]]:
     """Each active rule's severity and options, with where each comes from."""
+    required_fields = "required-fields" in settings.given
     per_rule_raw: dict[str, dict[str, Any]] = {}
-    for key, values in (raw.get("rules") or {}).items():
+    for key, values in settings.rules.items():
         rule = table.lookup(key)
         if rule is not None and isinstance(values, dict):
             per_rule_raw.setdefault(rule.code, {}).update(values)
@@ -148,7 +137,7 @@ def _per_rule(
                 shown = list(raw_value) if isinstance(raw_value, tuple) else raw_value
                 if key in written or f.name in written:
                     source = where
-                elif active.code == "FM003" and key == "fields" and "required-fields" in raw:
+                elif active.code == "FM003" and key == "fields" and required_fields:
                     source = f"{where} (required-fields)"
                 else:
                     source = DEFAULT
