@@ -225,28 +225,18 @@ def scan_html(post: Post) -> HtmlDocument:
     """Find every HTML element, end tag and comment outside code, wherever it stands
     (HTML blocks, inline HTML in paragraphs, list items), and nest them."""
     text = post.text
-    roots: list[Element] = []
-    elements: list[Element] = []
-    comments: list[Comment] = []
-    stray: list[tuple[str, int, int]] = []
-    stack: list[Element] = []
+    scan = _Scan(text)
     if "<" not in text:
-        return HtmlDocument(roots, elements, comments, stray)
+        return scan.document()
     regions = post.code_regions
     region_i = 0
     n_regions = len(regions)
     pos = post.body_start
-    n = len(text)
-    closers = _Closers(text)
     search = _TAG_RE.search
-    add = elements.append
     spans = post.span_text
     span_i = 0
     n_spans = len(spans)
-    while True:
-        m = search(text, pos)
-        if m is None:
-            break
+    while (m := search(text, pos)) is not None:
         lt = m.start()
         if n_regions:
             while region_i < n_regions and regions[region_i][1] <= lt:
@@ -254,38 +244,63 @@ def scan_html(post: Post) -> HtmlDocument:
             if region_i < n_regions and regions[region_i][0] <= lt:
                 pos = regions[region_i][1]
                 continue
-        name, attrs, slash, close = m.group("name", "attrs", "slash", "close")
         if n_spans:
             while span_i < n_spans and spans[span_i][1] <= lt:
                 span_i += 1
             if (
                 span_i < n_spans
                 and spans[span_i][0] <= lt
-                and _literal_in_text(text, lt, name or close)
+                and _literal_in_text(text, lt, m.group("name") or m.group("close"))
             ):
                 pos = lt + 1
                 continue
+        pos = scan.take(m)
+    return scan.document()
+
+
+class _Scan:
+    """The HTML found so far: elements (open ones on ``stack``), comments, end tags
+    that close nothing."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.roots: list[Element] = []
+        self.elements: list[Element] = []
+        self.comments: list[Comment] = []
+        self.stray: list[tuple[str, int, int]] = []
+        self.stack: list[Element] = []
+        self.closers = _Closers(text)
+
+    def take(self, m: re.Match[str]) -> int:
+        """Take the markup that ``m`` (of _TAG_RE) found; return where the scan goes on."""
+        text, stack = self.text, self.stack
+        lt = m.start()
+        name, attrs, slash, close = m.group("name", "attrs", "slash", "close")
         if name is not None:
             el = Element(name.lower(), lt, m.end(), attrs, m.start("attrs"), bool(slash), None)
-            pos = _opened(text, el, stack, roots)
-            add(el)
-        elif close is not None:
+            pos = _opened(text, el, stack, self.roots)
+            self.elements.append(el)
+            return pos
+        if close is not None:
             pos = m.end()
             close = close.lower()
             if stack and stack[-1].name == close:  # the usual case: closes the last opened
                 el = stack.pop()
                 el.close_start, el.end, el.closed = lt, pos, True
             else:
-                _close(stack, stray, close, lt, pos)
-        elif text.startswith("<!--", lt) and (end := _comment_end(text, lt, closers)) != -1:
-            comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
-            pos = end
-        else:  # <! or <? (a declaration, CDATA, a processing instruction) or an unclosed <!--
-            om = _other_markup(text, lt, closers)
-            pos = om.end() if om is not None else lt + 1
-    for unclosed in stack:
-        unclosed.end = n
-    return HtmlDocument(roots, elements, comments, stray)
+                _close(stack, self.stray, close, lt, pos)
+            return pos
+        if text.startswith("<!--", lt) and (end := _comment_end(text, lt, self.closers)) != -1:
+            self.comments.append(Comment(lt, end, text[lt + 4 : end - 3] if end - lt >= 7 else ""))
+            return end
+        # <! or <? (a declaration, CDATA, a processing instruction) or an unclosed <!--
+        om = _other_markup(text, lt, self.closers)
+        return om.end() if om is not None else lt + 1
+
+    def document(self) -> HtmlDocument:
+        for unclosed in self.stack:
+            unclosed.end = len(self.text)
+        return HtmlDocument(self.roots, self.elements, self.comments, self.stray)
 
 
 def _opened(text: str, el: Element, stack: list[Element], roots: list[Element]) -> int:

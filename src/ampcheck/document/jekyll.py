@@ -712,6 +712,25 @@ def _from_build(
     return year, mon, day, hour, minute, sec, usec, filled
 
 
+def _at_offset(
+    fields: tuple[int, int, int, int, int, int], usec: int, off: int, zone: str | None
+) -> dt.datetime | None:
+    """The time of ``fields`` at the UTC offset ``off`` (seconds), or None where
+    Python cannot hold it; ValueError where Ruby refuses the offset."""
+    utc = _time_fields(*_apply_offset(*fields, off), usec)
+    # Time#localtime(offset) takes less than a day; Ruby's UTC names skip it
+    utc_name = zone is not None and re.fullmatch(r"-00:00|-0000|-00|UTC|Z|UT", zone, _I)
+    if not utc_name and not -86400 < off < 86400:
+        raise ValueError("the offset is out of range")
+    if utc is None:
+        return None
+    try:
+        aware = utc.replace(tzinfo=dt.timezone.utc)
+        return aware.astimezone(dt.timezone(dt.timedelta(seconds=off)))
+    except (OverflowError, ValueError):
+        return None
+
+
 def _make_time(
     f: dict[str, Any],
     now: dt.datetime,
@@ -751,19 +770,7 @@ def _make_time(
     if 1 <= mon <= 12 and 1 <= year <= 9999 and day > _month_days(year, mon):
         rolled = f"{year:04d}-{mon:02d}-{day:02d}"
     if off is not None:
-        fields = _apply_offset(year, mon, day, hour, minute, sec, off)
-        utc = _time_fields(*fields, usec)
-        # Time#localtime(offset) takes less than a day; Ruby's UTC names skip it
-        utc_name = zone is not None and re.fullmatch(r"-00:00|-0000|-00|UTC|Z|UT", zone, _I)
-        if not utc_name and not -86400 < off < 86400:
-            raise ValueError("the offset is out of range")
-        value = None
-        if utc is not None:
-            try:
-                aware = utc.replace(tzinfo=dt.timezone.utc)
-                value = aware.astimezone(dt.timezone(dt.timedelta(seconds=off)))
-            except (OverflowError, ValueError):
-                value = None
+        value = _at_offset((year, mon, day, hour, minute, sec), usec, off, zone)
         ignored = None
     else:
         value = _time_fields(year, mon, day, hour, minute, sec, usec)

@@ -390,58 +390,78 @@ class _Parser:
         return pos
 
     def _block(self, src: _Source, pos: int, depth: int, st: _State, stop_tag: str | None) -> int:
+        """One block at ``pos``, by the first of kramdown's parsers (in its order, each
+        behind a cheap test) that takes it; where it ends (negative: see parse_blocks)."""
         text = src.text
         ch = text[pos]
-        # blank_line
-        m = BLANK_LINE_RE.match(text, pos)
-        if m:
+        if m := BLANK_LINE_RE.match(text, pos):
             st.single_blank_after_p = st.last == "p" and m.group(0) == "\n"
-            st.last = "blank"
-            return m.end()
-        # codeblock
+            return self._took(st, "blank", m.end())
         if (ch == "\t" or text.startswith("    ", pos)) and (
             end := self._codeblock(text, pos)
         ) > pos:
             self._add(src, "codeblock", pos, end, depth)
-            st.last = "codeblock"
-            return end
-        # codeblock_fenced
-        if self.fence_start.match(text, pos):
-            m = self.fence.match(text, pos)
-            if m:
-                self._add(
-                    src, "codeblock", pos, m.end(), depth, markup=m.group(1), info=m.group(3) or ""
-                )
-                st.last = "codeblock"
-                return m.end()
-        # blockquote
+            return self._took(st, "codeblock", end)
+        if self.fence_start.match(text, pos) and (m := self.fence.match(text, pos)):
+            self._add(
+                src, "codeblock", pos, m.end(), depth, markup=m.group(1), info=m.group(3) or ""
+            )
+            return self._took(st, "codeblock", m.end())
         if BLOCKQUOTE_START_RE.match(text, pos):
             return self._blockquote(src, pos, depth, st)
-        # atx_header
-        if ch == "#":
-            end = self._atx(src, pos, depth, st)
-            if end:
-                return end
-        # horizontal_rule
+        if ch == "#" and (end := self._atx(src, pos, depth, st)):
+            return end
         if (ch in "*-_ ") and (m := HR_RE.match(text, pos)):
             self._add(src, "hr", pos, m.end(), depth)
-            st.last = "hr"
-            return m.end()
-        # list
+            return self._took(st, "hr", m.end())
         if (ch in "+*- " or ch.isdigit()) and LIST_START_RE.match(text, pos):
             return self._list(src, pos, depth, st)
-        # definition_list
-        if (ch in ": ") and DL_START_RE.match(text, pos):
-            end = self._definition_list(src, pos, depth, st)
-            if end:
-                return end
-        # block_html
-        if (ch in "< ") and HTML_BLOCK_START_RE.match(text, pos):
-            end = self._block_html(src, pos, depth, st, stop_tag)
-            if end:
-                return end
-        # setext_header
-        if st.after_boundary() and (m := SETEXT_RE.match(text, pos)):
+        if (
+            ch in ": "
+            and DL_START_RE.match(text, pos)
+            and (end := self._definition_list(src, pos, depth, st))
+        ):
+            return end
+        html = ch in "< " and HTML_BLOCK_START_RE.match(text, pos)
+        if html and (end := self._block_html(src, pos, depth, st, stop_tag)):
+            return end
+        if st.after_boundary() and (end := self._after_boundary(src, pos, depth, st)):
+            return end
+        if ch in "[ " and FOOTNOTE_DEF_START_RE.match(text, pos):
+            return self._footnote(src, pos, depth, st)
+        if ch in "[ " and (m := LINK_DEF_RE.match(text, pos)):
+            self._add(src, "link_definition", pos, m.end(), depth)
+            return self._took(st, "link_definition", m.end())
+        if ch in "* " and (m := ABBREV_DEF_RE.match(text, pos)):
+            self._add(src, "abbrev_definition", pos, m.end(), depth)
+            return self._took(st, "abbrev_definition", m.end())
+        if BLOCK_EXT_START_RE.match(text, pos) and (
+            end := self._block_extensions(src, pos, depth, st)
+        ):
+            return end
+        if ch == "^" and (m := EOB_RE.match(text, pos)):
+            st.ial = False
+            return self._took(st, "eob", m.end())
+        if PARAGRAPH_START_RE.match(text, pos):
+            return self._paragraph(src, pos, depth, st)
+        # no parser took the line (it starts with blanks and holds nothing else)
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end + 1
+        self._text(src, pos, end)
+        return self._took(st, "text", end)
+
+    @staticmethod
+    def _took(st: _State, type_: str, end: int) -> int:
+        """A block of ``type_`` ended at ``end``: the next one stands after it."""
+        st.last = type_
+        return end
+
+    def _after_boundary(self, src: _Source, pos: int, depth: int, st: _State) -> int:
+        """The blocks that kramdown starts only after a block boundary, in its order:
+        a setext header, block math, a table. Return their end, or 0."""
+        text = src.text
+        ch = text[pos]
+        if m := SETEXT_RE.match(text, pos):
             contents, ident = _header_contents(m.group("contents"))
             if contents:
                 level = 2 if m.group("level") == "-" else 1
@@ -450,21 +470,16 @@ class _Parser:
                     markup=m.group("level"), header_id=ident,
                 )  # fmt: skip
                 self._text(src, pos, m.end("contents"))
-                st.last = "header"
-                return m.end()
-        # block_math
+                return self._took(st, "header", m.end())
         if (
             ch in "$\\ "
-            and st.after_boundary()
             and (m := BLOCK_MATH_RE.match(text, pos))
             and not m.group(1)
             and (BLOCK_BOUNDARY_RE.match(text, m.end()) or m.end() >= len(text))
         ):
             self._add(src, "math", pos, m.end(), depth)
-            st.last = "math"
-            return m.end()
-        # table
-        if st.after_boundary() and TABLE_START_RE.match(text, pos):
+            return self._took(st, "math", m.end())
+        if TABLE_START_RE.match(text, pos):
             end = pos
             while end < len(text) and TABLE_LINE_RE.match(text, end):
                 end = text.index("\n", end) + 1
@@ -473,40 +488,8 @@ class _Parser:
             ):
                 self._add(src, "table", pos, end, depth)
                 self._text(src, pos, end)
-                st.last = "table"
-                return end
-        # footnote_definition
-        if ch in "[ " and FOOTNOTE_DEF_START_RE.match(text, pos):
-            return self._footnote(src, pos, depth, st)
-        # link_definition
-        if ch in "[ " and (m := LINK_DEF_RE.match(text, pos)):
-            self._add(src, "link_definition", pos, m.end(), depth)
-            st.last = "link_definition"
-            return m.end()
-        # abbrev_definition
-        if ch in "* " and (m := ABBREV_DEF_RE.match(text, pos)):
-            self._add(src, "abbrev_definition", pos, m.end(), depth)
-            st.last = "abbrev_definition"
-            return m.end()
-        # block_extensions
-        if BLOCK_EXT_START_RE.match(text, pos):
-            end = self._block_extensions(src, pos, depth, st)
-            if end:
-                return end
-        # eob_marker
-        if ch == "^" and (m := EOB_RE.match(text, pos)):
-            st.last = "eob"
-            st.ial = False
-            return m.end()
-        # paragraph
-        if PARAGRAPH_START_RE.match(text, pos):
-            return self._paragraph(src, pos, depth, st)
-        # no parser took the line (it starts with blanks and holds nothing else)
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end + 1
-        self._text(src, pos, end)
-        st.last = "text"
-        return end
+                return self._took(st, "table", end)
+        return 0
 
     # -- leaf blocks -----------------------------------------------------------
 
@@ -665,76 +648,28 @@ class _Parser:
         each as chunks of (line, original offset) to parse as blocks, and the end."""
         text = src.text
         n = len(text)
-        start_re = {"dl": DL_START_RE, "ul": UL_START_RE}.get(kind, OL_START_RE)
-        items: list[list[list[tuple[str, int]]]] = []
-        starts: list[int] = []
-        patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
-        indentation = 0
-        nested = False
-        last_blank = False
+        loop = _ItemLoop(src, kind)
         end = at = pos
         while at < n:
-            if kind != "dl" and last_blank and HR_RE.match(text, at):
+            if kind != "dl" and loop.last_blank and HR_RE.match(text, at):
                 break
             m = EOB_RE.match(text, at)
             if m:
                 if kind != "dl":
                     end = m.end()
                 break
-            m = start_re.match(text, at)
+            m = loop.start_re.match(text, at)
             if m:
-                marker, rest = m.group(1), m.group(2)
-                content, indentation = _first_list_line(len(marker), rest)
-                patterns = _list_patterns(indentation)
-                start_re = _next_item_re(kind, indentation)
-                nested = kind != "dl" and bool(LIST_START_RE.match(content))
-                line_end = m.end()
-                chunk: list[tuple[str, int]] = []
-                if content:
-                    chunk.append((content, src.to_origin(line_end - len(content))))
-                starts.append(src.to_origin(at))
-                items.append([chunk])
-                last_blank = False
-                at = end = line_end
-                continue
-            if patterns is None:
+                at = end = loop.start_item(at, m)
+            elif loop.patterns is None:
                 break
-            content_re, lazy_re, indent_re = patterns
-            m = content_re.match(text, at)
-            if m is None and not last_blank:
-                m = lazy_re.match(text, at)
-            if m is not None:
-                raw = m.group(0)
-                line = raw
-                tabs = re.match(r"\t+", line)
-                if tabs:
-                    line = " " * 4 * len(tabs.group(0)) + line[tabs.end() :]
-                indented = indent_re.match(line)
-                if indented:
-                    line = line[indented.end() :]
-                if kind != "dl":
-                    if not nested and indented and LIST_START_RE.match(line):
-                        items[-1].append([])
-                        nested = True
-                    elif nested and not indented and LIST_START_RE.match(line):
-                        line = " " * (indentation + 4) + line
-                cut = max(len(raw) - len(line), 0)
-                items[-1][-1].append((line, src.to_origin(at) + cut))
-                last_blank = False
-                at = end = m.end()
-                continue
-            m = BLANK_LINE_RE.match(text, at)
-            if m:
-                nested = True
-                last_blank = True
-                line_at = at
-                for part in m.group(0).split("\n")[:-1]:
-                    items[-1][-1].append((part + "\n", src.to_origin(line_at)))
-                    line_at += len(part) + 1
-                at = end = m.end()
-                continue
-            break
-        return end, list(zip(starts, items, strict=True))
+            elif line_end := loop.content_line(at):
+                at = end = line_end
+            elif m := BLANK_LINE_RE.match(text, at):
+                at = end = loop.blank_lines(at, m)
+            else:
+                break
+        return end, list(zip(loop.starts, loop.items, strict=True))
 
     def _items(
         self, items: list[tuple[int, list[list[tuple[str, int]]]]], item_type: str, depth: int
@@ -929,6 +864,77 @@ def _pipe_on_each_line(rows: str) -> bool:
     not escaped and not inside a code span."""
     cleaned = _CODE_SPAN_RE.sub(lambda m: "x" * len(m.group(0)), rows)
     return all(_PIPE_CHECK_RE.match(line) for line in cleaned.split("\n")[:-1])
+
+
+class _ItemLoop:
+    """What kramdown's list line loop remembers: the items so far, each as chunks of
+    (line, original offset), and how the current item's lines are indented."""
+
+    def __init__(self, src: _Source, kind: str) -> None:
+        self.src = src
+        self.kind = kind
+        self.start_re = {"dl": DL_START_RE, "ul": UL_START_RE}.get(kind, OL_START_RE)
+        self.items: list[list[list[tuple[str, int]]]] = []
+        self.starts: list[int] = []
+        self.patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+        self.indentation = 0
+        self.nested = False
+        self.last_blank = False
+
+    def start_item(self, at: int, m: re.Match[str]) -> int:
+        """An item's first line (its marker matched ``m``); return where it ends."""
+        marker, rest = m.group(1), m.group(2)
+        content, self.indentation = _first_list_line(len(marker), rest)
+        self.patterns = _list_patterns(self.indentation)
+        self.start_re = _next_item_re(self.kind, self.indentation)
+        self.nested = self.kind != "dl" and bool(LIST_START_RE.match(content))
+        line_end = m.end()
+        chunk: list[tuple[str, int]] = []
+        if content:
+            chunk.append((content, self.src.to_origin(line_end - len(content))))
+        self.starts.append(self.src.to_origin(at))
+        self.items.append([chunk])
+        self.last_blank = False
+        return line_end
+
+    def content_line(self, at: int) -> int:
+        """An indented (or lazy) line of the current item; return where it ends, or 0."""
+        assert self.patterns is not None
+        content_re, lazy_re, indent_re = self.patterns
+        text = self.src.text
+        m = content_re.match(text, at)
+        if m is None and not self.last_blank:
+            m = lazy_re.match(text, at)
+        if m is None:
+            return 0
+        raw = m.group(0)
+        line = raw
+        tabs = re.match(r"\t+", line)
+        if tabs:
+            line = " " * 4 * len(tabs.group(0)) + line[tabs.end() :]
+        indented = indent_re.match(line)
+        if indented:
+            line = line[indented.end() :]
+        if self.kind != "dl":
+            if not self.nested and indented and LIST_START_RE.match(line):
+                self.items[-1].append([])
+                self.nested = True
+            elif self.nested and not indented and LIST_START_RE.match(line):
+                line = " " * (self.indentation + 4) + line
+        cut = max(len(raw) - len(line), 0)
+        self.items[-1][-1].append((line, self.src.to_origin(at) + cut))
+        self.last_blank = False
+        return m.end()
+
+    def blank_lines(self, at: int, m: re.Match[str]) -> int:
+        """Blank lines (matched by ``m``) inside the current item; return their end."""
+        self.nested = True
+        self.last_blank = True
+        line_at = at
+        for part in m.group(0).split("\n")[:-1]:
+            self.items[-1][-1].append((part + "\n", self.src.to_origin(line_at)))
+            line_at += len(part) + 1
+        return m.end()
 
 
 class _State:
