@@ -627,43 +627,42 @@ def _read(text: str, now: dt.datetime | None, local: dt.tzinfo | None) -> Jekyll
     off_year = year if year is not None else now.year
     off = zone_offset(zone, off_year, local) if zone is not None else None
     try:
-        return _make_time(f, now, local, zone, off, off_year)
+        return _make_time(f, _Clock(now, local, zone, off, off_year))
     except ValueError as e:
         return InvalidDate(str(e))
 
 
-def _from_year_day(
-    f: dict[str, Any],
-    yday: int,
-    now: dt.datetime,
-    local: dt.tzinfo | None,
-    zone: str | None,
-    off: int | None,
-    off_year: int,
-) -> JekyllDate:
+class _Clock(NamedTuple):
+    """The time of the build, its time zone, and the zone the text names with its
+    offset in seconds (taken in ``off_year``)."""
+
+    now: dt.datetime
+    local: dt.tzinfo | None
+    zone: str | None
+    off: int | None
+    off_year: int
+
+
+def _from_year_day(f: dict[str, Any], yday: int, clock: _Clock) -> JekyllDate:
     # Time.make_time: the day of the year as a month and a day, then corrected by
     # the difference to the day of the year of the time so made
     if not 1 <= yday <= 366:
         raise ValueError("the day of the year is out of range")
     mon, day = divmod(yday - 1, 31)
     mon, day = mon + 1, day + 1
-    first = _make_time(
-        {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
-    )
+    first = _make_time({**f, "yday": None, "mon": mon, "mday": day}, clock)
     if first.value is None:
         return first
     diff = yday - first.value.timetuple().tm_yday
     if diff == 0:
         return replace(first, rolled_over=None)
     day += diff
-    if day > 28 and day > (last := _month_days(off_year, mon)):
+    if day > 28 and day > (last := _month_days(clock.off_year, mon)):
         mon += 1
         if mon > 12:
             raise ValueError("the day of the year is out of range")
         day -= last
-    again = _make_time(
-        {**f, "yday": None, "mon": mon, "mday": day}, now, local, zone, off, off_year
-    )
+    again = _make_time({**f, "yday": None, "mon": mon, "mday": day}, clock)
     return replace(again, rolled_over=None)
 
 
@@ -731,20 +730,14 @@ def _at_offset(
         return None
 
 
-def _make_time(
-    f: dict[str, Any],
-    now: dt.datetime,
-    local: dt.tzinfo | None,
-    zone: str | None,
-    off: int | None,
-    off_year: int,
-) -> JekyllDate:
+def _make_time(f: dict[str, Any], clock: _Clock) -> JekyllDate:
     year: int | None = f.get("year")
     mon: int | None = f.get("mon")
     day: int | None = f.get("mday")
     yday: int | None = f.get("yday")
     if yday is not None:
-        return _from_year_day(f, yday, now, local, zone, off, off_year)
+        return _from_year_day(f, yday, clock)
+    now, local, zone, off, off_year = clock
     if off is not None and -86400 < off < 86400:
         base = now.astimezone(dt.timezone(dt.timedelta(seconds=off)))
     else:
