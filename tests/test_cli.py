@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -117,6 +118,67 @@ def test_warnings_do_not_fail_and_exit_zero(site: Site, cli: Cli) -> None:
     site({".ampcheck.toml": ""})
     assert cli().code == 1
     assert cli("--exit-zero").code == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "flags", "code"),
+    [
+        ("", (), 0),  # the default: only errors fail
+        ("", ("--fail-on", "error"), 0),
+        ("", ("--fail-on", "warning"), 1),
+        ("fail-on = 'warning'\n", (), 1),
+        ("fail-on = 'warning'\n", ("--fail-on", "error"), 0),  # the command line wins
+        ("fail-on = 'warning'\n", ("--fail-on", "never"), 0),
+        ("fail-on = 'warning'\n", ("--exit-zero",), 0),
+    ],
+)
+def test_fail_on_a_warning(
+    site: Site, cli: Cli, setting: str, flags: tuple[str, ...], code: int
+) -> None:
+    warning = '[rules.front-matter-duplicate-key]\nseverity = "warning"\n'
+    site({"_posts/2020-01-02-a.md": DUPLICATE, ".ampcheck.toml": setting + warning})
+    result = cli(*flags)
+    assert result.code == code, result.err
+    assert "FM007" in result.out
+
+
+def test_fail_on_never_and_errors(site: Site, cli: Cli) -> None:
+    site({"_posts/2020-01-02-a.md": DUPLICATE, "_posts/2020-01-03-b.md": GOOD})
+    assert cli("--fail-on", "error").code == 1
+    assert cli("--fail-on", "warning", "--format", "json").code == 1
+    assert cli("--fail-on", "never").code == 0
+    site({".ampcheck.toml": "fail-on = 'never'\n"})
+    assert cli().code == 0
+    assert cli("--diff", "--fail-on", "never").code == 0
+    assert cli("--diff").code == 0  # the setting says never: a fix to make does not fail
+    assert cli("--diff", "--fail-on", "error").code == 1
+
+
+def test_fail_on_is_checked(site: Site, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    site({"_posts/2020-01-02-a.md": GOOD, ".ampcheck.toml": "fail-on = 'warnings'\n"})
+    result = cli()
+    assert result.code == 2
+    assert result.err == (
+        f"ampcheck: error: {Path('.ampcheck.toml').resolve()}: fail-on must be one of error, "
+        "warning, never (got 'warnings')\n"
+    )
+    site({".ampcheck.toml": ""})
+    assert cli("--fail-on", "info").code == 2
+    assert "argument --fail-on: invalid choice: 'info'" in capsys.readouterr().err
+
+
+def test_show_config_says_where_fail_on_comes_from(site: Site, cli: Cli) -> None:
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+
+    def shown(*flags: str) -> dict[str, str]:
+        result = cli("--show-config", "--format", "json", *flags)
+        return dict(json.loads(result.out)["settings"]["fail-on"])
+
+    assert shown() == {"value": "error", "source": "default"}
+    site({".ampcheck.toml": "fail-on = 'warning'\n"})
+    assert shown() == {"value": "warning", "source": str(root / ".ampcheck.toml")}
+    assert shown("--fail-on", "never") == {"value": "never", "source": "command line (--fail-on)"}
+    assert shown("--exit-zero") == {"value": "never", "source": "command line (--exit-zero)"}
 
 
 def test_pyproject_config_and_closest_wins(site: Site, cli: Cli) -> None:

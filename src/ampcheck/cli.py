@@ -1,9 +1,8 @@
 """The command line: ``run(argv) -> exit code``.
 
 The arguments become :class:`~ampcheck.session.RunOptions`; a
-:class:`~ampcheck.session.Session` does the run. Exit codes: 0 when no
-error-severity diagnostic is left, 1 when some are (or, with ``--diff``, when a file
-would change), 2 for usage, configuration and internal errors.
+:class:`~ampcheck.session.Session` does the run; its module says what the exit
+codes mean (README, "Exit codes").
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ampcheck import __version__
-from ampcheck.config import CACHE_DIR_NAME, ConfigError
+from ampcheck.config import CACHE_DIR_NAME, FAIL_ON, ConfigError
 from ampcheck.engine.registry import RuleTable
 from ampcheck.printable import limit_to_encoding, printable
 from ampcheck.session import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, RunOptions, Session
@@ -118,7 +117,17 @@ def _output(p: argparse.ArgumentParser) -> None:
         help="print how many problems each rule found, instead of the problems",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
-    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    out.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        help="exit 1 when a problem of this severity or a worse one is found: error (the "
+        "default: warnings do not fail), warning (any problem), never",
+    )
+    out.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when problems are found (--fail-on never)",
+    )
 
 
 def _baseline(p: argparse.ArgumentParser) -> None:

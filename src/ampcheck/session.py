@@ -6,9 +6,9 @@ picks the rules; then :meth:`Session.lint_text` checks one buffer, or
 are written file by file as results come in) and :meth:`Session.finish` writes the
 rest and returns the exit code.
 
-Exit codes: 0 when no error-severity diagnostic is left, 1 when some are (or, with
-``--diff``, when a file would change), 2 for usage, configuration and internal
-errors.
+Exit codes: 0 when no problem at or above the ``fail-on`` severity (``error`` by
+default) is left, 1 when some are (or, with ``--diff``, when a file would change), 2
+for usage, configuration and internal errors.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class RunOptions:
     statistics: bool = False
     quiet: bool = False
     exit_zero: bool = False
+    #: ``--fail-on``; ``None``: the ``fail-on`` setting
+    fail_on: str | None = None
     baseline: str | None = None
     write_baseline: str | None = None
     jobs: int | None = None
@@ -118,6 +120,14 @@ class Session:
         if self.options.rule_timeout is not None:
             limits = dataclasses.replace(limits, rule_timeout=self.options.rule_timeout or None)
         return limits
+
+    @property
+    def fail_on(self) -> str:
+        """The least severity of problem that fails the run: ``never`` with
+        ``--exit-zero``, else ``--fail-on``, else the ``fail-on`` setting."""
+        if self.options.exit_zero:
+            return "never"
+        return self.options.fail_on or self.settings.fail_on
 
     def formatter(self, name: str) -> Formatter:
         """The output format ``name``; ``ConfigError`` when no plugin provides it."""
@@ -374,11 +384,12 @@ class Session:
         opts = self.options
         if self.errors or report.errors:
             return EXIT_ERROR
-        if opts.exit_zero:
+        fail_on = self.fail_on
+        if fail_on == "never":
             return EXIT_OK
         if opts.diff:
             return EXIT_PROBLEMS if self.diffs else EXIT_OK
-        if report.has_errors:
+        if report.has_errors or (fail_on == "warning" and report.count):
             return EXIT_PROBLEMS
         return EXIT_OK
 
