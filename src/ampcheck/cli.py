@@ -18,9 +18,18 @@ from ampcheck import __version__
 from ampcheck.config import CACHE_DIR_NAME, FAIL_ON, ConfigError
 from ampcheck.engine.registry import RuleTable
 from ampcheck.printable import limit_to_encoding, printable
-from ampcheck.session import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, RunOptions, Session
+from ampcheck.session import (
+    EXIT_ERROR,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    RunOptions,
+    Session,
+)
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main", "run"]
+__all__ = [
+    "EXIT_ERROR", "EXIT_INCOMPLETE", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main", "run",
+]  # fmt: skip
 
 COLOR_CHOICES = ("auto", "always", "never")
 
