@@ -167,6 +167,12 @@ def _information(p: argparse.ArgumentParser) -> None:
         help="print the resolved configuration and where each value comes from",
     )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
+    info.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a post, the settings or the site change, and say what "
+        "changed (needs the watch extra: pip install 'ampcheck[watch]')",
+    )
 
 
 def _speed(p: argparse.ArgumentParser) -> None:
@@ -233,6 +239,10 @@ def run(
         return EXIT_ERROR
     if args.show_config:
         return session.show_config()
+    if args.watch:
+        from ampcheck.watch import watch
+
+        return watch(options, stdout, stderr)
     return session.run()
 
 
