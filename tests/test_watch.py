@@ -32,6 +32,14 @@ PATIENCE = 30
 pytestmark = pytest.mark.slow
 
 
+def save(path: Path, text: str) -> None:
+    """Save as editors do: a hidden temporary file renamed over the post, so that
+    the watch never sees it half written."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
 class Watcher:
     """``ampcheck --watch`` in a process of its own; its output read line by line."""
 
@@ -89,7 +97,7 @@ def test_watch_reports_new_and_fixed_problems_and_ends_on_ctrl_c(site: Site) -> 
     first = watcher.until(WAITING)
     assert first[0].startswith("No problems in 2 files, ")
     assert not any("Since the last run" in line for line in first)
-    (root / A).write_text(DUPLICATE)
+    save(root / A, DUPLICATE)
     run = watcher.until(WAITING)
     assert run[0].startswith(
         f"{A}:2:1: FM007 [*] key 'title' is set again on line 3: this earlier value is ignored"
@@ -99,9 +107,9 @@ def test_watch_reports_new_and_fixed_problems_and_ends_on_ctrl_c(site: Site) -> 
         f"+ {A}:2:1: FM007 key 'title' is set again on line 3: this earlier value is ignored\n"
     ) in run
     # lines added above move the problem: it is the same problem, not a new one
-    (root / A).write_text(DUPLICATE.replace("## Section\n", "## Section\n\nMore\n"))
+    save(root / A, DUPLICATE.replace("## Section\n", "## Section\n\nMore\n"))
     assert "Since the last run: nothing changed.\n" in watcher.until(WAITING)
-    (root / A).write_text(GOOD)
+    save(root / A, GOOD)
     run = watcher.until(WAITING)
     assert "Since the last run: 0 new, 1 fixed.\n" in run
     assert any(line.startswith(f"- {A}:2:1: FM007 ") for line in run)
@@ -116,15 +124,15 @@ def test_watch_sees_a_new_post_and_a_change_of_the_settings(site: Site) -> None:
     root = site({A: DUPLICATE})
     watcher = Watcher(root)
     watcher.until(WAITING)
-    (root / B).write_text("no front matter\n")
+    save(root / B, "no front matter\n")
     run = watcher.until(WAITING)
     assert any(line.startswith(f"+ {B}:1:1: FM001 ") for line in run)
-    (root / ".ampcheck.toml").write_text('ignore = ["FM007"]\n')
+    save(root / ".ampcheck.toml", 'ignore = ["FM007"]\n')
     run = watcher.until(WAITING)
     assert "Since the last run: 0 new, 1 fixed.\n" in run
     assert any(line.startswith(f"- {A}:2:1: FM007 ") for line in run)
     # settings that are wrong are named, and the watch goes on
-    (root / ".ampcheck.toml").write_text('ignore = ["NOPE"]\n')
+    save(root / ".ampcheck.toml", 'ignore = ["NOPE"]\n')
     deadline = time.monotonic() + PATIENCE
     assert watcher.proc.stderr is not None
     os.set_blocking(watcher.proc.stderr.fileno(), False)
@@ -133,7 +141,8 @@ def test_watch_sees_a_new_post_and_a_change_of_the_settings(site: Site) -> None:
         err += watcher.proc.stderr.read() or b""
         time.sleep(0.1)
     assert b"ampcheck: error: unknown rule selector 'NOPE'\n" in err
-    (root / ".ampcheck.toml").write_text("")
+    assert not any("Since the last run" in line for line in watcher.until(WAITING))
+    save(root / ".ampcheck.toml", "")
     run = watcher.until(WAITING)
     assert any(line.startswith(f"+ {A}:2:1: FM007 ") for line in run)
     os.set_blocking(watcher.proc.stderr.fileno(), True)
@@ -190,3 +199,22 @@ def test_watch_refuses_what_it_cannot_do(
     result = cli("--watch", *args)
     assert result.code == 2
     assert result.err == f"ampcheck: error: {message}\n"
+
+
+def test_watch_judges_folders_from_the_place_watched_down(site: Site) -> None:
+    from ampcheck.session import RunOptions
+    from ampcheck.watch import Watch
+
+    watch = Watch(RunOptions(), sys.stdout, sys.stderr)
+    blog = "/home/u/.sites/vendor/blog"  # a blog under a hidden folder and a "vendor"
+    places = [blog, f"{blog}/_posts"]
+    assert watch.wanted(f"{blog}/_posts/2020-01-02-a.md", places)
+    assert watch.wanted(f"{blog}/_config.yml", places)
+    assert watch.wanted(f"{blog}/.ampcheck.toml", places)
+    assert watch.wanted(f"{blog}/_layouts/post.html", places)
+    assert watch.wanted(f"{blog}/_includes/head.html", places)
+    assert not watch.wanted(f"{blog}/_site/2020/01/02/a.html", places)  # Jekyll's output
+    assert not watch.wanted(f"{blog}/.ampcheck_cache/ab/cd.json", places)
+    assert not watch.wanted(f"{blog}/.git/index", places)
+    assert not watch.wanted(f"{blog}/_posts/.2020-01-02-a.md.swp", places)
+    assert not watch.wanted(f"{blog}/assets/logo.png", places)

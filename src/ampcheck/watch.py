@@ -146,9 +146,13 @@ class Watch:
         places.update(str(root) for root in self.site_roots)
         return sorted(os.path.abspath(p) for p in places if os.path.isdir(p))
 
-    def wanted(self, path: str) -> bool:
-        """Whether a change of ``path`` calls for a new run."""
-        parts = Path(path).parts
+    def wanted(self, path: str, places: list[str]) -> bool:
+        """Whether a change of ``path`` (under one of the ``places`` watched) calls for
+        a new run; its folders are judged from the place down (a blog may live in a
+        folder named ``vendor``, or under a hidden one)."""
+        inside = [p for p in places if path.startswith(p.rstrip(os.sep) + os.sep)]
+        below = path[len(max(inside, key=len).rstrip(os.sep)) + 1 :] if inside else path
+        parts = Path(below).parts
         name = parts[-1] if parts else ""
         if any(p.startswith(".") and p not in (".", "..") for p in parts[:-1]):
             return False  # hidden folders: .git, the cache
@@ -215,9 +219,13 @@ def _loop(state: Watch, watch_files: Callable[..., Any]) -> int:
     announce = True
     while True:
         places = state.watched()
+
+        def wanted(change: object, path: str, places: list[str] = places) -> bool:
+            return state.wanted(path, places)
+
         for changes in watch_files(
             *places,
-            watch_filter=lambda change, path: state.wanted(path),
+            watch_filter=wanted,
             debounce=DEBOUNCE_MS,
             step=50,
             rust_timeout=200,
