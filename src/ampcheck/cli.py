@@ -129,8 +129,9 @@ def _output(p: argparse.ArgumentParser) -> None:
     out.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        help="exit 1 when a problem of this severity or a worse one is found: error (the "
-        "default: warnings do not fail), warning (any problem), never",
+        help="exit 1 when a problem of this severity or a worse one is found: error "
+        "(warnings do not fail), warning (any problem) or never (default: the fail-on "
+        "setting, error)",
     )
     out.add_argument(
         "--exit-zero",
