@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ampcheck import plugins
+from ampcheck.engine.files import NOT_CHECKED_CODE
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -25,5 +26,6 @@ def test_every_rule_grows_and_reports_what_it_should(capsys: pytest.CaptureFixtu
     assert scaling.main(["--sizes", "20,40", "--repeat", "1", "--limit", "1000"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
     labels = {row.split(" | ")[0].removeprefix("| ") for row in rows[1:]}
-    codes = {rule.code for rule in plugins.load(autoload=False).rules}
+    # AC002 reports a file that cannot be read, never a finding in a post's text
+    codes = {rule.code for rule in plugins.load(autoload=False).rules} - {NOT_CHECKED_CODE}
     assert codes <= labels, sorted(codes - labels)

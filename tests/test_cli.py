@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -96,13 +97,85 @@ def test_missing_path_is_an_error_and_the_rest_is_linted(site: Site, cli: Cli) -
     assert "FM007" in result.out
 
 
-def test_unreadable_file_is_an_error_and_the_rest_is_linted(site: Site, cli: Cli) -> None:
+def test_unreadable_file_is_reported_and_the_rest_is_linted(site: Site, cli: Cli) -> None:
     root = site({"_posts/2020-01-02-a.md": DUPLICATE})
     (root / "_posts/2020-01-01-gone.md").symlink_to(root / "nowhere.md")
     result = cli("_posts")
-    assert result.code == 2
-    assert "ampcheck: error: _posts/2020-01-01-gone.md: cannot read: No such file" in result.err
-    assert "FM007" in result.out
+    assert result.code == 3  # the run is incomplete
+    assert result.err == ""
+    assert result.untimed.splitlines() == [
+        "_posts/2020-01-01-gone.md:1:1: AC002 cannot read the file: No such file or directory",
+        "_posts/2020-01-02-a.md:2:1: FM007 [*] key 'title' is set again on line 3: "
+        "this earlier value is ignored",
+        "2 problems (1 fixable with --fix) in 2 files.",
+    ]
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00"
+
+
+def test_every_kind_of_file_that_cannot_be_checked_is_ac002(site: Site, cli: Cli) -> None:
+    root = site(
+        {
+            "_posts/2020-01-02-a.md": GOOD,
+            "_posts/2020-01-03-image.md": PNG,
+            "_posts/2020-01-04-big.md": GOOD + "x" * 200,
+            ".ampcheck.toml": "max-file-size = 100\n",
+        }
+    )
+    posts = root / "_posts"
+    os.mkfifo(posts / "2020-01-05-pipe.md")
+    (posts / "2020-01-06-loop.md").symlink_to("2020-01-06-loop.md")
+    (posts / "2020-01-07-gone.md").symlink_to("2020-01-01-deleted.md")
+    secret = posts / "2020-01-08-secret.md"
+    secret.write_text(GOOD)
+    secret.chmod(0)
+    readable = os.access(secret, os.R_OK)  # root reads it all the same
+    result = cli("--format", "json")
+    assert result.code == 3, result.err
+    found = {d["path"]: (d["code"], d["line"], d["column"], d["message"]) for d in result.json}
+    big = len((GOOD + "x" * 200).encode())
+    expected = {
+        "_posts/2020-01-03-image.md": "binary data (NUL bytes, not UTF-8), not a post",
+        "_posts/2020-01-04-big.md": f"{big} bytes is more than max-file-size (100 bytes); "
+        "raise max-file-size to check it",
+        "_posts/2020-01-05-pipe.md": "a FIFO, not a regular file",
+        "_posts/2020-01-06-loop.md": "cannot read the file: Too many levels of symbolic links",
+        "_posts/2020-01-07-gone.md": "cannot read the file: No such file or directory",
+    }
+    if not readable:
+        expected["_posts/2020-01-08-secret.md"] = "cannot read the file: Permission denied"
+    assert found == {path: ("AC002", 1, 1, message) for path, message in expected.items()}
+    secret.chmod(0o644)
+
+
+def test_ac002_is_selected_and_ignored_by_code(site: Site, cli: Cli) -> None:
+    site({"_posts/2020-01-02-a.md": DUPLICATE, "_posts/2020-01-03-image.md": PNG})
+    assert cli("--ignore", "AC002", "--format", "json").code == 1  # skipped in silence
+    assert [d["code"] for d in cli("--ignore", "file-not-checked", "--format", "json").json] == [
+        "FM007"
+    ]
+    only = cli("--select", "AC002", "--format", "json")
+    assert only.code == 3 and [d["code"] for d in only.json] == ["AC002"]
+    # the run is incomplete whatever fail-on says, and a warning is still a warning
+    site({".ampcheck.toml": "[rules.AC002]\nseverity = 'warning'\n"})
+    assert cli("--exit-zero").code == 3
+    assert cli("--select", "AC002", "--format", "json").json[0]["severity"] == "warning"
+    # a file that cannot be checked does not hide an internal error (exit 2)
+    assert cli("nope.md", "_posts").code == 2
+
+
+def test_binary_standard_input_is_ac002(
+    site: Site, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    site()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PNG)))
+    result = cli("-", "--stdin-filename", "_posts/2020-01-02-a.md", "--format", "json")
+    assert result.code == 3
+    assert [(d["path"], d["code"]) for d in result.json] == [("_posts/2020-01-02-a.md", "AC002")]
 
 
 def test_warnings_do_not_fail_and_exit_zero(site: Site, cli: Cli) -> None:
@@ -117,6 +190,67 @@ def test_warnings_do_not_fail_and_exit_zero(site: Site, cli: Cli) -> None:
     site({".ampcheck.toml": ""})
     assert cli().code == 1
     assert cli("--exit-zero").code == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "flags", "code"),
+    [
+        ("", (), 0),  # the default: only errors fail
+        ("", ("--fail-on", "error"), 0),
+        ("", ("--fail-on", "warning"), 1),
+        ("fail-on = 'warning'\n", (), 1),
+        ("fail-on = 'warning'\n", ("--fail-on", "error"), 0),  # the command line wins
+        ("fail-on = 'warning'\n", ("--fail-on", "never"), 0),
+        ("fail-on = 'warning'\n", ("--exit-zero",), 0),
+    ],
+)
+def test_fail_on_a_warning(
+    site: Site, cli: Cli, setting: str, flags: tuple[str, ...], code: int
+) -> None:
+    warning = '[rules.front-matter-duplicate-key]\nseverity = "warning"\n'
+    site({"_posts/2020-01-02-a.md": DUPLICATE, ".ampcheck.toml": setting + warning})
+    result = cli(*flags)
+    assert result.code == code, result.err
+    assert "FM007" in result.out
+
+
+def test_fail_on_never_and_errors(site: Site, cli: Cli) -> None:
+    site({"_posts/2020-01-02-a.md": DUPLICATE, "_posts/2020-01-03-b.md": GOOD})
+    assert cli("--fail-on", "error").code == 1
+    assert cli("--fail-on", "warning", "--format", "json").code == 1
+    assert cli("--fail-on", "never").code == 0
+    site({".ampcheck.toml": "fail-on = 'never'\n"})
+    assert cli().code == 0
+    assert cli("--diff", "--fail-on", "never").code == 0
+    assert cli("--diff").code == 0  # the setting says never: a fix to make does not fail
+    assert cli("--diff", "--fail-on", "error").code == 1
+
+
+def test_fail_on_is_checked(site: Site, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    site({"_posts/2020-01-02-a.md": GOOD, ".ampcheck.toml": "fail-on = 'warnings'\n"})
+    result = cli()
+    assert result.code == 2
+    assert result.err == (
+        f"ampcheck: error: {Path('.ampcheck.toml').resolve()}: fail-on must be one of error, "
+        "warning, never (got 'warnings')\n"
+    )
+    site({".ampcheck.toml": ""})
+    assert cli("--fail-on", "info").code == 2
+    assert "argument --fail-on: invalid choice: 'info'" in capsys.readouterr().err
+
+
+def test_show_config_says_where_fail_on_comes_from(site: Site, cli: Cli) -> None:
+    root = site({"_posts/2020-01-02-a.md": GOOD})
+
+    def shown(*flags: str) -> dict[str, str]:
+        result = cli("--show-config", "--format", "json", *flags)
+        return dict(json.loads(result.out)["settings"]["fail-on"])
+
+    assert shown() == {"value": "error", "source": "default"}
+    site({".ampcheck.toml": "fail-on = 'warning'\n"})
+    assert shown() == {"value": "warning", "source": str(root / ".ampcheck.toml")}
+    assert shown("--fail-on", "never") == {"value": "never", "source": "command line (--fail-on)"}
+    assert shown("--exit-zero") == {"value": "never", "source": "command line (--exit-zero)"}
 
 
 def test_pyproject_config_and_closest_wins(site: Site, cli: Cli) -> None:

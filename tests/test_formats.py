@@ -43,6 +43,41 @@ def _validate_sarif(log: Any) -> None:
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
 
 
+def test_a_file_that_cannot_be_checked_in_every_format(site: Site, cli: Cli) -> None:
+    root = site({A: DUPLICATE, B: GOOD})
+    (root / "_posts/2020-01-01-gone.md").symlink_to("2019-12-31-deleted.md")
+    gone, why = "_posts/2020-01-01-gone.md", "cannot read the file: No such file or directory"
+    text = cli("--format", "text")
+    assert text.code == 3 and text.err == ""
+    assert text.untimed.splitlines()[0] == f"{gone}:1:1: AC002 {why}"
+    (first, _) = cli("--format", "json").json
+    assert first == {
+        "path": gone, "line": 1, "column": 1, "end_line": 1, "end_column": 1,
+        "code": "AC002", "name": "file-not-checked", "severity": "error", "message": why,
+        "fix": None,
+    }  # fmt: skip
+    github = cli("--format", "github").out.splitlines()[0]
+    assert github == (
+        f"::error file={gone},line=1,col=1,endLine=1,endColumn=1,"
+        f"title=AC002 file-not-checked::AC002 {why}"
+    )
+    junit = ET.fromstring(cli("--format", "junit").out)
+    (failure,) = junit.findall(f"testsuite[@name='{gone}']/testcase/failure")
+    assert (failure.get("type"), failure.get("message")) == ("AC002", why)
+    sarif = cli("--format", "sarif")
+    assert sarif.code == 3
+    log = json.loads(sarif.out)
+    _validate_sarif(log)
+    (run,) = log["runs"]
+    result = run["results"][0]
+    assert result["ruleId"] == "AC002" and result["message"] == {"text": why}
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": gone, "uriBaseId": "%SRCROOT%"}
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "AC002"
+    statistics = cli("--statistics").out.splitlines()
+    assert re.sub(" +", " ", statistics[1]) == "AC002 file-not-checked 1 0"
+
+
 def test_sarif_is_valid_and_complete(site: Site, cli: Cli) -> None:
     _blog(site)
     result = cli("--format", "sarif")

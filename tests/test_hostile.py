@@ -99,7 +99,7 @@ def run_bounded(root: Path, *args: str, seconds: float, megabytes: int = 2048) -
             int(peak.read_text()) // 1024 if peak.is_file() else -1,
         )
     assert elapsed < seconds, f"killed after {seconds} s: {result.err[-2000:]}"
-    assert result.code in (0, 1, 2), result.err[-2000:]  # not killed, not crashed
+    assert result.code in (0, 1, 2, 3), result.err[-2000:]  # not killed, not crashed
     assert result.peak_mb > 0
     return result
 
@@ -448,11 +448,11 @@ def test_50_mb_post_is_not_read_and_the_rest_is_linted(site: Site) -> None:
         fh.write("---\ntitle: Big\n---\n")
         fh.write("x" * (50 * 1024 * 1024))
     result = run_bounded(root, "_posts", seconds=20, megabytes=1024)
-    assert result.code == 2
+    assert result.code == 3
     assert (
-        "ampcheck: error: _posts/2020-01-02-big.md: not checked: 52,428,819 bytes is more "
+        "_posts/2020-01-02-big.md:1:1: AC002 52,428,819 bytes is more "
         "than max-file-size (10,000,000 bytes); raise max-file-size to check it"
-    ) in result.err
+    ) in result.out
     assert WITNESS_LINE in result.out
     assert result.peak_mb < 200  # it was never read
 
@@ -619,10 +619,10 @@ def test_binary_file_with_md_name_is_not_checked_and_never_changed(site: Site, c
     root = site({"_posts/2020-01-02-image.md": PNG, WITNESS: "text\n"})
     for args in (["_posts"], ["--fix", "_posts"], ["--fix", "--unsafe-fixes", "_posts"]):
         result = cli("--no-cache", *args)
-        assert result.code == 2
+        assert result.code == 3
         assert (
-            "ampcheck: error: _posts/2020-01-02-image.md: not checked: binary data (NUL bytes, "
-            "not UTF-8), not a post" in result.err
+            "_posts/2020-01-02-image.md:1:1: AC002 binary data (NUL bytes, "
+            "not UTF-8), not a post" in result.out
         )
         assert WITNESS_LINE in result.out
         assert (root / "_posts/2020-01-02-image.md").read_bytes() == PNG
@@ -641,19 +641,22 @@ def test_fifo_is_not_read(site: Site, cli: Cli) -> None:
     started = time.monotonic()
     result = cli("--no-cache", "_posts")
     assert time.monotonic() - started < 10
-    assert result.code == 2
-    assert "_posts/2020-01-02-pipe.md: not checked: a FIFO, not a regular file" in result.err
+    assert result.code == 3
+    assert "_posts/2020-01-02-pipe.md:1:1: AC002 a FIFO, not a regular file" in result.out
     assert WITNESS_LINE in result.out
     named = cli("--no-cache", "_posts/2020-01-02-pipe.md")
-    assert "not checked: a FIFO" in named.err
+    assert named.code == 3 and "AC002 a FIFO" in named.out
 
 
 def test_dangling_link_is_unreadable(site: Site, cli: Cli) -> None:
     root = site({WITNESS: "text\n"})
     (root / "_posts" / "2020-01-02-gone.md").symlink_to(root / "nowhere.md")
     result = cli("--no-cache", "_posts")
-    assert result.code == 2
-    assert "_posts/2020-01-02-gone.md: cannot read: No such file or directory" in result.err
+    assert result.code == 3
+    assert (
+        "_posts/2020-01-02-gone.md:1:1: AC002 cannot read the file: No such file or directory"
+        in result.out
+    )
     assert WITNESS_LINE in result.out
 
 
@@ -662,7 +665,11 @@ def test_file_without_read_permission(site: Site, cli: Cli) -> None:  # pragma: 
     root = site({"_posts/2020-01-02-secret.md": GOOD, WITNESS: "text\n"})
     (root / "_posts/2020-01-02-secret.md").chmod(0)
     result = cli("--no-cache", "_posts")
-    assert "_posts/2020-01-02-secret.md: cannot read: Permission denied" in result.err
+    assert result.code == 3
+    assert (
+        "_posts/2020-01-02-secret.md:1:1: AC002 cannot read the file: Permission denied"
+        in result.out
+    )
     assert WITNESS_LINE in result.out
 
 
@@ -693,8 +700,11 @@ def test_file_that_disappears_after_listing(site: Site, cli: Cli) -> None:
     (root / "deleter.py").write_text(DELETER.format(target=str(target)))
     (root / ".ampcheck.toml").write_text('plugins = ["deleter.py"]\n')
     result = cli("--no-cache", "--jobs", "1", "_posts")
-    assert result.code == 2
-    assert "_posts/2020-01-02-b.md: cannot read: No such file or directory" in result.err
+    assert result.code == 3
+    assert (
+        "_posts/2020-01-02-b.md:1:1: AC002 cannot read the file: No such file or directory"
+        in result.out
+    )
     assert "_posts/2020-01-01-a.md:1:1: FM001" in result.out
 
 
@@ -727,9 +737,12 @@ def test_symlink_loops_end_with_an_error_for_the_file(site: Site, cli: Cli) -> N
         started = time.monotonic()
         result = cli("--no-cache", *args, "_posts")
         assert time.monotonic() - started < 10
-        assert result.code == 2
+        assert result.code == 3
         for name in ("2020-01-02-self.md", "2020-01-03-ping.md", "2020-01-03-pong.md"):
-            assert f"_posts/{name}: cannot read: Too many levels of symbolic links" in result.err
+            assert (
+                f"_posts/{name}:1:1: AC002 cannot read the file: Too many levels of symbolic links"
+                in result.out
+            )
         assert WITNESS_LINE in result.out
         assert result.out.count(WITNESS) == 1  # reached once, not again through "up"
 
@@ -936,9 +949,11 @@ def test_file_name_not_utf8_in_errors_statistics_config_and_diff(
     root = site({NOT_UTF8: DUPLICATE, WITNESS: "text\n"})
     (root / os.fsdecode(b"_posts/2018-07-02-gone\xfe.md")).symlink_to(root / "nowhere.md")
     proc = run_child(root, "--no-cache", "_posts", env=env)
-    assert proc.returncode == 2
-    assert proc.stderr.decode("utf-8") == (
-        "ampcheck: error: _posts/2018-07-02-gone\\xfe.md: cannot read: No such file or directory\n"
+    assert proc.returncode == 3
+    assert proc.stderr == b""
+    assert (
+        b"_posts/2018-07-02-gone\\xfe.md:1:1: AC002 cannot read the file: No such file or "
+        b"directory\n" in proc.stdout
     )
     stats = run_child(root, "--statistics", "_posts", env=env)
     assert b"FM007  front-matter-duplicate-key" in stats.stdout
@@ -1024,10 +1039,12 @@ def test_control_characters_in_errors_are_escaped(site: Site, cli: Cli) -> None:
     root = site({WITNESS: "text\n"})
     (root / "_posts" / "2020-01-02-\x1b]0;x\x07.md").symlink_to(root / "nowhere.md")
     result = cli("--no-cache", "_posts")
-    assert result.err == (
-        "ampcheck: error: _posts/2020-01-02-\\x1b]0;x\\x07.md: cannot read: "
+    assert result.code == 3 and result.err == ""
+    assert RAW_CONTROL_RE.search(result.out) is None
+    assert (
+        "_posts/2020-01-02-\\x1b]0;x\\x07.md:1:1: AC002 cannot read the file: "
         "No such file or directory\n"
-    )
+    ) in result.out
     (root / ".ampcheck.toml").write_text('plugins = ["\\u001b[2J.py"]\n')
     result = cli("--no-cache", "_posts")
     assert f"ampcheck: error: plugin {root}/\\x1b[2J.py failed to load: file not found" in (
@@ -1135,11 +1152,12 @@ def test_binary_data_on_standard_input_is_not_checked_and_passed_on(
     """``--fix -`` "repaired" 36 problems of a PNG that on disk is left alone."""
     root = site()
     result = _stdin(root, [*args, "-", "--stdin-filename", "_posts/2020-01-02-image.md"], PNG)
-    assert result.returncode == 2
+    assert result.returncode == 3
+    # the report is on standard error with --fix (standard output is the post) and --diff
+    report = result.stdout if not args else result.stderr
     assert (
-        b"ampcheck: error: _posts/2020-01-02-image.md: not checked: binary data (NUL bytes, "
-        b"not UTF-8), not a post\n"
-    ) in result.stderr
+        b"_posts/2020-01-02-image.md:1:1: AC002 binary data (NUL bytes, not UTF-8), not a post\n"
+    ) in report
     if args[:1] == ["--fix"]:
         assert result.stdout == PNG  # passed on unchanged
     else:
@@ -1152,11 +1170,11 @@ def test_endless_standard_input_is_not_read_to_its_end(site: Site) -> None:
     root = site()
     for args in ([], ["--fix"]):
         result = _stdin(root, [*args, "-"], "/dev/zero")
-        assert result.returncode == 2
+        assert result.returncode == 3
         assert (
-            b"ampcheck: error: -: not checked: more than max-file-size (10,000,000 bytes); "
+            b"-:1:1: AC002 more than max-file-size (10,000,000 bytes); "
             b"raise max-file-size to check it\n"
-        ) in result.stderr
+        ) in (result.stderr if args else result.stdout)
         assert b"\0" not in result.stdout  # not passed on: it has no end
 
 
@@ -1164,8 +1182,8 @@ def test_standard_input_over_the_size_limit_is_not_fixed(site: Site) -> None:
     root = site({".ampcheck.toml": "max-file-size = 1000\n"})
     data = b"---\ntitle: A\ntitle: B\n---\n" + b"x" * 5000 + b"\n"
     result = _stdin(root, ["--fix", "-"], data)
-    assert result.returncode == 2
-    assert b"-: not checked: more than max-file-size (1,000 bytes)" in result.stderr
+    assert result.returncode == 3
+    assert b"-:1:1: AC002 more than max-file-size (1,000 bytes)" in result.stderr
     assert result.stdout == b""
 
 

@@ -1,9 +1,8 @@
 """The command line: ``run(argv) -> exit code``.
 
 The arguments become :class:`~ampcheck.session.RunOptions`; a
-:class:`~ampcheck.session.Session` does the run. Exit codes: 0 when no
-error-severity diagnostic is left, 1 when some are (or, with ``--diff``, when a file
-would change), 2 for usage, configuration and internal errors.
+:class:`~ampcheck.session.Session` does the run; its module says what the exit
+codes mean (README, "Exit codes").
 """
 
 from __future__ import annotations
@@ -16,12 +15,21 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ampcheck import __version__
-from ampcheck.config import CACHE_DIR_NAME, ConfigError
+from ampcheck.config import CACHE_DIR_NAME, FAIL_ON, ConfigError
 from ampcheck.engine.registry import RuleTable
 from ampcheck.printable import limit_to_encoding, printable
-from ampcheck.session import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, RunOptions, Session
+from ampcheck.session import (
+    EXIT_ERROR,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    RunOptions,
+    Session,
+)
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main", "run"]
+__all__ = [
+    "EXIT_ERROR", "EXIT_INCOMPLETE", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main", "run",
+]  # fmt: skip
 
 COLOR_CHOICES = ("auto", "always", "never")
 
@@ -118,7 +126,18 @@ def _output(p: argparse.ArgumentParser) -> None:
         help="print how many problems each rule found, instead of the problems",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="print diagnostics only")
-    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    out.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        help="exit 1 when a problem of this severity or a worse one is found: error "
+        "(warnings do not fail), warning (any problem) or never (default: the fail-on "
+        "setting, error)",
+    )
+    out.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when problems are found (--fail-on never)",
+    )
 
 
 def _baseline(p: argparse.ArgumentParser) -> None:
@@ -149,6 +168,12 @@ def _information(p: argparse.ArgumentParser) -> None:
         help="print the resolved configuration and where each value comes from",
     )
     info.add_argument("--version", action="version", version=f"ampcheck {__version__}")
+    info.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a post, the settings or the site change, and say what "
+        "changed (needs the watch extra: pip install 'ampcheck[watch]')",
+    )
 
 
 def _speed(p: argparse.ArgumentParser) -> None:
@@ -215,6 +240,10 @@ def run(
         return EXIT_ERROR
     if args.show_config:
         return session.show_config()
+    if args.watch:
+        from ampcheck.watch import watch
+
+        return watch(options, stdout, stderr)
     return session.run()
 
 

@@ -17,6 +17,8 @@ from typing import Any
 CONFIG_FILES = (".ampcheck.toml", "pyproject.toml")
 #: the results cache's folder, beside the configuration file
 CACHE_DIR_NAME = ".ampcheck_cache"
+#: ``fail-on``: the least severity of problem that makes a run exit 1 (``never``: none)
+FAIL_ON = ("error", "warning", "never")
 
 
 class ConfigError(Exception):
@@ -51,12 +53,16 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     #: folder searches follow symbolic links, also out of the folder searched
     follow_symlinks: bool = False
+    #: the least severity of problem that fails the run (:data:`FAIL_ON`)
+    fail_on: str = "error"
     #: the settings the configuration file gives (for ``--show-config``: where each comes from)
     given: frozenset[str] = frozenset()
 
 
 _LIST_KEYS = {"select", "extend-select", "ignore", "exclude", "plugins", "required-fields"}
-_KNOWN_KEYS = _LIST_KEYS | {"rules", "rule-timeout", "max-file-size", "follow-symlinks"}
+_KNOWN_KEYS = _LIST_KEYS | {
+    "rules", "rule-timeout", "max-file-size", "follow-symlinks", "fail-on",
+}  # fmt: skip
 
 
 def find_config(start: Path) -> Path | None:
@@ -157,6 +163,10 @@ def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
     follow = table.get("follow-symlinks", False)
     if not isinstance(follow, bool):
         raise ConfigError(f"{where}: follow-symlinks must be true or false")
+    fail_on = table.get("fail-on", "error")
+    if fail_on not in FAIL_ON:
+        choices = ", ".join(FAIL_ON)
+        raise ConfigError(f"{where}: fail-on must be one of {choices} (got {fail_on!r})")
     return Settings(
         path=path,
         select=lists.get("select"),
@@ -168,6 +178,7 @@ def settings_from_table(table: dict[str, Any], path: Path | None) -> Settings:
         rules={k: dict(v) for k, v in rules.items()},
         limits=limits_from_table(table, where),
         follow_symlinks=follow,
+        fail_on=fail_on,
         given=frozenset(table),
     )
 

@@ -6,9 +6,10 @@ picks the rules; then :meth:`Session.lint_text` checks one buffer, or
 are written file by file as results come in) and :meth:`Session.finish` writes the
 rest and returns the exit code.
 
-Exit codes: 0 when no error-severity diagnostic is left, 1 when some are (or, with
-``--diff``, when a file would change), 2 for usage, configuration and internal
-errors.
+Exit codes: 0 when no problem at or above the ``fail-on`` severity (``error`` by
+default) is left, 1 when some are (or, with ``--diff``, when a file would change), 2
+for usage, configuration and internal errors, 3 when a file could not be checked
+(``AC002``): the run is incomplete.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from ampcheck.output.report import Formatter, Report, RuleInfo
     from ampcheck.output.terminal import Progress
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class RunOptions:
     statistics: bool = False
     quiet: bool = False
     exit_zero: bool = False
+    #: ``--fail-on``; ``None``: the ``fail-on`` setting
+    fail_on: str | None = None
     baseline: str | None = None
     write_baseline: str | None = None
     jobs: int | None = None
@@ -95,6 +98,8 @@ class Session:
     #: run-level errors (each printed once, as it happens)
     errors: list[str] = field(default_factory=list)
     diffs: int = 0
+    #: files that could not be checked (each reported as ``AC002``)
+    unchecked: int = 0
     progress: Progress | None = None
     started: float = field(default_factory=time.perf_counter)
 
@@ -118,6 +123,14 @@ class Session:
         if self.options.rule_timeout is not None:
             limits = dataclasses.replace(limits, rule_timeout=self.options.rule_timeout or None)
         return limits
+
+    @property
+    def fail_on(self) -> str:
+        """The least severity of problem that fails the run: ``never`` with
+        ``--exit-zero``, else ``--fail-on``, else the ``fail-on`` setting."""
+        if self.options.exit_zero:
+            return "never"
+        return self.options.fail_on or self.settings.fail_on
 
     def formatter(self, name: str) -> Formatter:
         """The output format ``name``; ``ConfigError`` when no plugin provides it."""
@@ -293,7 +306,11 @@ class Session:
         for message in result.messages:
             if message not in self.errors:
                 self.error(message)
-        if not result.read:
+        if not result.read:  # reported as AC002 (unless that rule is not selected)
+            if result.diagnostics:
+                self.unchecked += 1
+                report.files += 1
+                report.diagnostics.extend(result.diagnostics)
             if result.output is not None:  # standard input that was not checked
                 _write_bytes(self.stdout, result.output)
             return
@@ -363,22 +380,36 @@ class Session:
             format_statistics(report, stream, as_json=opts.output_format == "json")
         elif not opts.diff:
             self.formatter(opts.output_format)(report, stream)
-        elif not opts.quiet:
-            s = "s" if self.diffs != 1 else ""
-            self.stderr.write(f"{self.diffs} file{s} would be changed.\n")
+        else:
+            self.diff_summary(report)
         for err in report.errors:
             self.stderr.write(f"ampcheck: error: {printable(str(err))}\n")
         return self.exit_code(report)
+
+    def diff_summary(self, report: Report) -> None:
+        """``--diff`` prints the diffs alone; the files that could not be checked
+        (``AC002``, the only problems a diff run keeps) are named on standard error."""
+        from ampcheck.output.report import Report
+        from ampcheck.output.text import format_text
+
+        if report.diagnostics:
+            format_text(Report(report.diagnostics, quiet=True), self.stderr)
+        if not self.options.quiet:
+            s = "s" if self.diffs != 1 else ""
+            self.stderr.write(f"{self.diffs} file{s} would be changed.\n")
 
     def exit_code(self, report: Report) -> int:
         opts = self.options
         if self.errors or report.errors:
             return EXIT_ERROR
-        if opts.exit_zero:
+        if self.unchecked:
+            return EXIT_INCOMPLETE
+        fail_on = self.fail_on
+        if fail_on == "never":
             return EXIT_OK
         if opts.diff:
             return EXIT_PROBLEMS if self.diffs else EXIT_OK
-        if report.has_errors:
+        if report.has_errors or (fail_on == "warning" and report.count):
             return EXIT_PROBLEMS
         return EXIT_OK
 
@@ -405,7 +436,9 @@ class Session:
                 f"Wrote {n} problem{'s' if n != 1 else ''} in {k} file{'s' if k != 1 else ''} "
                 f"to the baseline {printable(str(path))}.\n"
             )
-        return EXIT_ERROR if self.errors or report.errors else EXIT_OK
+        if self.errors or report.errors:
+            return EXIT_ERROR
+        return EXIT_INCOMPLETE if self.unchecked else EXIT_OK
 
 
 class _Stream:

@@ -46,6 +46,12 @@ _KINDS = {
 }
 
 
+#: the rule that reports a file that cannot be checked (``AC002 file-not-checked``): a
+#: diagnostic of the file, placed at its start, which the runner makes, as the file
+#: has no text for a rule to look at
+NOT_CHECKED_CODE = "AC002"
+
+
 class NotChecked(Exception):
     """A file that is deliberately not checked; the message says why."""
 

@@ -137,29 +137,42 @@ def _read(ctx: Context, result: FileResult, file: Path | None, data: bytes | Non
     when they are no post; ``None`` (and why, in ``result``) when there is none."""
     from ampcheck.engine.files import NotChecked, check_read, read_post
 
-    shown = result.shown
     if data is None:
         try:
             return read_post(file, ctx.limits.max_file_size) if file is not None else b""
         except OSError as exc:
-            result.read = False
-            result.messages.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            _not_checked(ctx, result, f"cannot read the file: {exc.strerror or exc}")
             return None
         except NotChecked as exc:
-            result.read = False
-            result.messages.append(f"{shown}: not checked: {exc}")
+            _not_checked(ctx, result, str(exc))
             return None
     try:  # standard input: refused as the same bytes on disk would be
         check_read(data, ctx.limits.max_file_size)
     except NotChecked as exc:
-        result.read = False
-        result.messages.append(f"{shown}: not checked: {exc}")
+        _not_checked(ctx, result, str(exc))
         limit = ctx.limits.max_file_size
         if ctx.fix and not ctx.diff and (limit is None or len(data) <= limit):
             # passed on unchanged; input over the limit was not read to its end
             result.output = data
         return None
     return data
+
+
+def _not_checked(ctx: Context, result: FileResult, reason: str) -> None:
+    """The file is not checked: an ``AC002`` diagnostic at its start says why, when
+    that rule is selected (ignoring it skips such files in silence)."""
+    from ampcheck.engine.files import NOT_CHECKED_CODE
+    from ampcheck.engine.linter import fingerprint
+
+    result.read = False
+    for a in ctx.rules:
+        if a.code == NOT_CHECKED_CODE:
+            mark = fingerprint(reason, a.code, 0, len(reason))
+            result.diagnostics.append(
+                Diagnostic(result.shown, line=1, column=1, end_line=1, end_column=1,
+                           code=a.code, name=a.name, severity=a.severity, message=reason,
+                           fingerprint=mark)
+            )  # fmt: skip
 
 
 def _not_written(ctx: Context, post: Post, result: FileResult) -> None:

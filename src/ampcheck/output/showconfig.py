@@ -67,6 +67,9 @@ def command_line(options: RunOptions, settings: Settings) -> dict[str, Value]:
         ("exit-zero", options.exit_zero),
     ):
         cli[name] = Value(value, f"{cmd} (--{name})" if value else DEFAULT)
+    if options.exit_zero or options.fail_on:
+        flag = "--exit-zero" if options.exit_zero else "--fail-on"
+        cli["fail-on"] = Value("never" if options.exit_zero else options.fail_on, f"{cmd} ({flag})")
     baseline = options.baseline
     cli["baseline"] = Value(baseline, f"{cmd} (--baseline)" if baseline else DEFAULT)
     return cli
@@ -106,6 +109,7 @@ def resolve(
     out["exclude"] = from_file("exclude", list(settings.exclude), [])
     out["plugins"] = from_file("plugins", [str(p) for p in settings.plugins], [])
     out["required-fields"] = from_file("required-fields", settings.required_fields, None)
+    out["fail-on"] = from_file("fail-on", settings.fail_on, "error")
     out.update(cli)
     out["rules"] = Value(
         [a.code for a in rules], "select, extend-select and ignore, and each rule's default"
