@@ -27,7 +27,8 @@ LAYERS = {
     "output": {"api", "document", "config", "engine"},
     "plugins": {"api", "config", "engine"},
     "session": {"api", "document", "config", "engine", "output", "plugins"},
-    "cli": {"api", "config", "engine", "output", "session"},
+    "server": {"api", "document", "config", "engine", "output", "session"},
+    "cli": {"api", "config", "engine", "output", "session", "server"},
 }
 API = {
     "ampcheck",
