@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,9 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from ampcheck.engine.edits import apply_edits
+from ampcheck.server.actions import suppression
+from ampcheck.server.workspace import Workspace
 from tests.conftest import DEFAULT_SITE, DSTOTD, invoke
 
 pytestmark = pytest.mark.slow
@@ -443,3 +448,68 @@ async def test_server_and_command_line_agree_on_every_corpus_post() -> None:
                 got.append((post.name, *_columns(text, d), d.code, severity, d.message))
     assert len(expected) > 10
     assert sorted(got) == expected
+
+
+def _problems(found: list[Any], code: str) -> tuple[int, Counter[tuple[str, str]]]:
+    """How many problems of ``code``, and the others (messages with their line
+    numbers taken out: lines move when a comment is added above)."""
+    others = Counter(
+        (d.code, re.sub(r"line \d+", "line N", d.message)) for d in found if d.code != code
+    )
+    return sum(d.code == code for d in found), others
+
+
+def test_each_suppression_on_the_corpus_silences_its_problem_and_nothing_else() -> None:
+    space = Workspace()
+    tried = 0
+    for post in sorted(DSTOTD.glob("*.md")):
+        text = post.read_bytes().decode("utf-8", "surrogateescape")
+        checked = space.check(post, text)
+        assert checked.session is not None
+        parsed = checked.session.post_for(str(post), text)
+        for d in checked.diagnostics:
+            edits = suppression(parsed, d).edits
+            after = space.check(post, apply_edits(text, edits))
+            count, others = _problems(after.diagnostics, d.code)
+            before, others_before = _problems(checked.diagnostics, d.code)
+            assert count < before and others == others_before and not after.errors, (post, d)
+            tried += 1
+    assert tried == len(invoke("--format", "json", "--no-cache", str(DSTOTD)).json)
+
+
+@pytest.mark.asyncio
+async def test_suppression_inside_a_tag_and_in_code(tmp_path: Path) -> None:
+    text = (
+        '---\ntitle: Day 1\n---\n\n<amp-img\n  src="a.jpg" width="10" height="10"\n'
+        '  layout="bogus"></amp-img>\n\n```\nA \ufffd in code\n```\n'
+    )
+    # the layouts of the test site do not load the AMP runtime (AMP007)
+    site = {POST_NAME: text, ".ampcheck.toml": 'ignore = ["AMP007"]\n'}
+    post = make_site(tmp_path, site) / POST_NAME
+    async with server() as client:
+        uri = open_post(client, post, text)
+        found = await published(client, uri)
+        assert [(str(d.code), d.range.start.line) for d in found.diagnostics] == [
+            ("AMP001", 6),
+            ("EN003", 9),
+        ]
+        doc = types.TextDocumentIdentifier(uri)
+        actions = []
+        for problem in found.diagnostics:
+            answer = await client.text_document_code_action_async(
+                types.CodeActionParams(doc, problem.range, types.CodeActionContext([]))
+            )
+            assert answer is not None
+            actions.append(answer[0])
+    assert [a.title for a in actions] == ["Suppress AMP001 here", "Suppress EN003 in this post"]
+    in_tag = apply(text, edits_of(actions[0], uri))
+    assert in_tag == text.replace(
+        "<amp-img\n", "<!-- ampcheck-disable AMP001 -->\n<amp-img\n"
+    ).replace("</amp-img>\n", "</amp-img>\n<!-- ampcheck-enable AMP001 -->\n")
+    in_code = apply(text, edits_of(actions[1], uri))
+    assert in_code == text.replace("---\n\n", "---\n<!-- ampcheck-disable-file EN003 -->\n\n")
+    for fixed in (in_tag, in_code):
+        post.write_text(fixed)
+        result = invoke("--format", "json", "--config", str(tmp_path / ".ampcheck.toml"), str(post))
+        left = ["EN003"] if fixed is in_tag else ["AMP001"]
+        assert [d["code"] for d in result.json] == left

@@ -3,13 +3,15 @@ comment for one diagnostic, and the one edit that turns a text into its fixed te
 
 A suppression is written as :mod:`ampcheck.engine.suppressions` reads it: an
 ``<!-- ampcheck-disable-next-line CODE -->`` line above the problem's line, with
-that line's indentation; a problem in the front matter (or of a front-matter rule)
-gets ``<!-- ampcheck-disable-file CODE -->`` where the body begins; a problem whose
-line begins inside a multi-line HTML tag gets ``ampcheck-disable`` above the tag and
-``ampcheck-enable`` below it (a comment cannot stand inside a tag).
+that line's indentation. A problem in the front matter (or of a front-matter rule)
+or in code gets ``<!-- ampcheck-disable-file CODE -->`` where the body begins; a
+problem whose line begins inside a multi-line HTML tag gets ``ampcheck-disable``
+above the tag and ``ampcheck-enable`` below it (a comment cannot stand inside a tag).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from ampcheck.document.post import Post
 from ampcheck.model import Diagnostic, Edit
@@ -18,25 +20,28 @@ from ampcheck.model import Diagnostic, Edit
 FRONT_MATTER_FAMILY = "FM"
 
 
-def suppression(post: Post, d: Diagnostic) -> list[Edit]:
-    """The edits that suppress ``d`` where it is; none when its line is code (a
-    comment there would be text, not a suppression)."""
-    if d.start < post.body_start or d.code.startswith(FRONT_MATTER_FAMILY):
-        return [_whole_file(post, d.code)]
+class Suppression(NamedTuple):
+    """The edits that suppress a problem, and whether they do so for the whole post."""
+
+    edits: list[Edit]
+    whole_post: bool
+
+
+def suppression(post: Post, d: Diagnostic) -> Suppression:
+    """The edits that suppress ``d`` where it is; for the whole post when ``d`` is
+    in the front matter or in code (a comment there would be text, not a
+    suppression)."""
     start = post.line_offset(d.line)
-    if post.in_code(start):
-        return []
+    if d.start < post.body_start or d.code.startswith(FRONT_MATTER_FAMILY) or post.in_code(start):
+        return Suppression([_whole_file(post, d.code)], True)
     tag = _tag_around(post, start)
     if tag is None:
-        return [_above(post, d.line, f"<!-- ampcheck-disable-next-line {d.code} -->")]
+        comment = f"<!-- ampcheck-disable-next-line {d.code} -->"
+        return Suppression([_above(post, d.line, comment)], False)
     first, last = post.position(tag[0])[0], post.position(tag[1] - 1)[0]
-    after = post.line_end(last)
-    return [
-        _above(post, first, f"<!-- ampcheck-disable {d.code} -->"),
-        Edit.insertion(
-            after, f"{post.newline}{_indent(post, first)}<!-- ampcheck-enable {d.code} -->"
-        ),
-    ]
+    enable = f"{post.newline}{_indent(post, first)}<!-- ampcheck-enable {d.code} -->"
+    disable = _above(post, first, f"<!-- ampcheck-disable {d.code} -->")
+    return Suppression([disable, Edit.insertion(post.line_end(last), enable)], False)
 
 
 def _whole_file(post: Post, code: str) -> Edit:

@@ -144,16 +144,16 @@ def _quick_fixes(
                     is_preferred=safe,
                 )
             )
-        edits = suppression(post, d)
-        if edits:
-            suppressions.append(
-                types.CodeAction(
-                    f"Suppress {d.code} here",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=shown,
-                    edit=whole_edit(uri, checked.text, edits, ls.encoding),
-                )
+        written = suppression(post, d)
+        where = "in this post" if written.whole_post else "here"
+        suppressions.append(
+            types.CodeAction(
+                f"Suppress {d.code} {where}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=shown,
+                edit=whole_edit(uri, checked.text, written.edits, ls.encoding),
             )
+        )
     return fixes + suppressions
 
 
