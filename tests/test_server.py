@@ -468,8 +468,9 @@ def test_each_suppression_on_the_corpus_silences_its_problem_and_nothing_else() 
         assert checked.session is not None
         parsed = checked.session.post_for(str(post), text)
         for d in checked.diagnostics:
-            edits = suppression(parsed, d).edits
-            after = space.check(post, apply_edits(text, edits))
+            written = suppression(parsed, d)
+            assert written is not None
+            after = space.check(post, apply_edits(text, written.edits))
             count, others = _problems(after.diagnostics, d.code)
             before, others_before = _problems(checked.diagnostics, d.code)
             assert count < before and others == others_before and not after.errors, (post, d)

@@ -7,6 +7,7 @@ that line's indentation. A problem in the front matter (or of a front-matter rul
 or in code gets ``<!-- ampcheck-disable-file CODE -->`` where the body begins; a
 problem whose line begins inside a multi-line HTML tag gets ``ampcheck-disable``
 above the tag and ``ampcheck-enable`` below it (a comment cannot stand inside a tag).
+Each is read back as ampcheck reads suppressions before it is offered.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ampcheck.document.post import Post
+from ampcheck.engine.edits import apply_edits
+from ampcheck.engine.suppressions import Suppressions, find_suppressions
 from ampcheck.model import Diagnostic, Edit
 
 #: the rule family whose problems are about the front matter or the file name
@@ -27,21 +30,41 @@ class Suppression(NamedTuple):
     whole_post: bool
 
 
-def suppression(post: Post, d: Diagnostic) -> Suppression:
+def suppression(post: Post, d: Diagnostic) -> Suppression | None:
     """The edits that suppress ``d`` where it is; for the whole post when ``d`` is
     in the front matter or in code (a comment there would be text, not a
-    suppression)."""
+    suppression), or when the comments written there would not be read as
+    suppressions (text before them that the HTML scan reads as an open tag); ``None``
+    when not even that works."""
     start = post.line_offset(d.line)
-    if d.start < post.body_start or d.code.startswith(FRONT_MATTER_FAMILY) or post.in_code(start):
-        return Suppression([_whole_file(post, d.code)], True)
+    in_body = d.start >= post.body_start and not d.code.startswith(FRONT_MATTER_FAMILY)
+    if in_body and not post.in_code(start):
+        here = _here(post, d, start)
+        if _read_back(post, here, d.code):
+            return Suppression(here, False)
+    whole = [_whole_file(post, d.code)]
+    return Suppression(whole, True) if _read_back(post, whole, d.code) else None
+
+
+def _here(post: Post, d: Diagnostic, start: int) -> list[Edit]:
     tag = _tag_around(post, start)
     if tag is None:
-        comment = f"<!-- ampcheck-disable-next-line {d.code} -->"
-        return Suppression([_above(post, d.line, comment)], False)
+        return [_above(post, d.line, f"<!-- ampcheck-disable-next-line {d.code} -->")]
     first, last = post.position(tag[0])[0], post.position(tag[1] - 1)[0]
     enable = f"{post.newline}{_indent(post, first)}<!-- ampcheck-enable {d.code} -->"
     disable = _above(post, first, f"<!-- ampcheck-disable {d.code} -->")
-    return Suppression([disable, Edit.insertion(post.line_end(last), enable)], False)
+    return [disable, Edit.insertion(post.line_end(last), enable)]
+
+
+def _read_back(post: Post, edits: list[Edit], code: str) -> bool:
+    """Whether ampcheck reads each comment ``edits`` write as a suppression of
+    ``code``."""
+
+    def naming(found: Suppressions) -> int:
+        return sum(any(k.text == code for k in s.keys) for s in found.directives)
+
+    after = post.with_text(apply_edits(post.text, edits))
+    return naming(find_suppressions(after)) == naming(find_suppressions(post)) + len(edits)
 
 
 def _whole_file(post: Post, code: str) -> Edit:

@@ -145,6 +145,8 @@ def _quick_fixes(
                 )
             )
         written = suppression(post, d)
+        if written is None:
+            continue
         where = "in this post" if written.whole_post else "here"
         suppressions.append(
             types.CodeAction(
