@@ -281,6 +281,26 @@ async def test_a_settings_change_checks_open_posts_again(tmp_path: Path) -> None
     assert [d.message.split(":")[1] for d in broken.diagnostics] == [" invalid TOML"]
 
 
+@pytest.mark.asyncio
+async def test_a_layout_change_checks_open_posts_again(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {POST_NAME: EMOJI_POST})
+    async with server() as client:
+        uri = open_post(client, root / POST_NAME)
+        assert codes(await published(client, uri))[0] == "AMP007"
+        waiting = expect(client, uri)
+        layout = root / "_layouts" / "default.html"
+        layout.write_text(
+            '<head><script async src="https://cdn.ampproject.org/v0.js"></script></head>\n'
+            "{{ content }}\n"
+        )
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                [types.FileEvent(layout.as_uri(), types.FileChangeType.Changed)]
+            )
+        )
+        assert codes(await waiting) == ["TW006", "TW002", "EN004"]
+
+
 PLUGIN = """
 from ampcheck.hookspecs import hookimpl
 from ampcheck.rule import Rule

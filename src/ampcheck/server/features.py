@@ -15,7 +15,13 @@ from ampcheck.server.text import Lines
 from ampcheck.server.workspace import Checked, is_settings_file
 
 #: the settings files, sites' _config.yml and layouts whose changes the client reports
-WATCHED = ("**/.ampcheck.toml", "**/pyproject.toml", "**/_config.yml", "**/_layouts/**")
+WATCHED = (
+    "**/.ampcheck.toml",
+    "**/pyproject.toml",
+    "**/_config.yml",
+    "**/_layouts/**",
+    "**/_includes/**",
+)
 
 
 def build() -> AmpcheckServer:

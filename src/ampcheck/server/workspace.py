@@ -21,6 +21,8 @@ from ampcheck.session import RunOptions, Session
 
 #: the folders whose files are posts (Jekyll's posts and drafts)
 POST_FOLDERS = ("_posts", "_drafts")
+#: the site's folders that what ampcheck says of a post depends on
+SITE_FOLDERS = ("_layouts", "_includes")
 
 
 @dataclass
@@ -37,10 +39,11 @@ class Checked:
 
 def is_settings_file(path: PurePath) -> bool:
     """Whether a change to ``path`` can change what ampcheck says of a post: its
-    settings, a site's ``_config.yml`` or a layout."""
+    settings, a site's ``_config.yml``, a layout or an include (which a layout may
+    load the AMP runtime from)."""
     if path.name in CONFIG_FILES or path.name == "_config.yml":
         return True
-    return any(part.startswith("_layouts") for part in path.parts[:-1])
+    return any(part in SITE_FOLDERS for part in path.parts[:-1])
 
 
 class Workspace:
