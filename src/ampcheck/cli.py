@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ampcheck",
         description="Lint and repair Jekyll Markdown posts that embed AMP components.",
+        epilog="'ampcheck server' runs the language server for editors (LSP over standard "
+        "input and output; pip install 'ampcheck[server]').",
     )
     p.add_argument(
         "paths",
