@@ -82,10 +82,12 @@ class AmpcheckServer(LanguageServer):
             return
         future = self.pool.submit(self.space.check, path, text)
         self.running[uri] = future
-        future.add_done_callback(lambda f: self._done(uri, f))
+        future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._done, uri, f))
         checked = await asyncio.wrap_future(future)
         if self.pending.get(uri) is asyncio.current_task():
             del self.pending[uri]
+        if uri not in self.workspace.text_documents:  # closed meanwhile
+            return
         self.checked[uri] = checked
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(

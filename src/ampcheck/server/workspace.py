@@ -108,11 +108,16 @@ class Workspace:
         return not exclusion(settings.exclude)(relative, path.name)
 
     def check(self, path: Path, text: str) -> Checked:
-        """Lint ``text`` as the post at ``path``; never raises."""
+        """Lint ``text`` as the post at ``path``; never raises (a failure of ampcheck
+        itself is a message, as on the command line)."""
         try:
             session = self.session_for(path)
         except ConfigError as exc:
             return Checked(text, None, messages=[str(exc)])
+        except Exception as exc:
+            from ampcheck.engine.linter import describe
+
+            return Checked(text, None, messages=[f"{path}: internal error: {describe(exc, None)}"])
         result = session.lint_text(str(path), text)
         messages = [*session.plugins.failures, *result.messages]
         return Checked(text, session, result.diagnostics, result.errors, messages)
