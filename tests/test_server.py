@@ -44,15 +44,25 @@ def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def server(**options: Any) -> AsyncIterator[LanguageClient]:
+async def server(
+    registered: list[types.Registration] | None = None, **options: Any
+) -> AsyncIterator[LanguageClient]:
     """A client connected to ``ampcheck server`` (``options``: its
-    ``initializationOptions``; checks of changes wait 50 ms unless told)."""
+    ``initializationOptions``; checks of changes wait 50 ms unless told). With
+    ``registered``, the client watches files for the server, and the registrations
+    it is asked for are added to that list."""
     client = await ClientServerConfig(server_command=SERVER).start()
     assert isinstance(client, LanguageClient)
+    if registered is not None:
+
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            registered.extend(params.registrations)
+
     capabilities = types.ClientCapabilities(
         workspace=types.WorkspaceClientCapabilities(
             did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
-                dynamic_registration=False
+                dynamic_registration=registered is not None
             )
         )
     )
@@ -279,6 +289,26 @@ async def test_a_settings_change_checks_open_posts_again(tmp_path: Path) -> None
         )
         broken = await waiting
     assert [d.message.split(":")[1] for d in broken.diagnostics] == [" invalid TOML"]
+
+
+@pytest.mark.asyncio
+async def test_the_client_is_asked_to_watch_settings_config_layouts_and_includes(
+    tmp_path: Path,
+) -> None:
+    root = make_site(tmp_path, {POST_NAME: EMOJI_POST})
+    registered: list[types.Registration] = []
+    async with server(registered) as client:
+        await published(client, open_post(client, root / POST_NAME))
+    assert [r.method for r in registered] == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    options = registered[0].register_options
+    assert isinstance(options, dict)
+    assert [w["globPattern"] for w in options["watchers"]] == [
+        "**/.ampcheck.toml",
+        "**/pyproject.toml",
+        "**/_config.yml",
+        "**/_layouts/**",
+        "**/_includes/**",
+    ]
 
 
 @pytest.mark.asyncio
