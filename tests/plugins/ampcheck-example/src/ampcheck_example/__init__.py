@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ampcheck.post import Post
+
 from ampcheck.hookspecs import hookimpl
 from ampcheck.model import Severity, Violation
-from ampcheck.post import Post
 from ampcheck.rule import Rule
 
 
