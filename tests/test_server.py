@@ -45,12 +45,16 @@ def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
 
 @contextlib.asynccontextmanager
 async def server(
-    registered: list[types.Registration] | None = None, **options: Any
+    registered: list[types.Registration] | None = None,
+    *,
+    resolve: bool = False,
+    **options: Any,
 ) -> AsyncIterator[LanguageClient]:
     """A client connected to ``ampcheck server`` (``options``: its
     ``initializationOptions``; checks of changes wait 50 ms unless told). With
     ``registered``, the client watches files for the server, and the registrations
-    it is asked for are added to that list."""
+    it is asked for are added to that list; with ``resolve``, the client asks for a
+    code action's edit when it is chosen."""
     client = await ClientServerConfig(server_command=SERVER).start()
     assert isinstance(client, LanguageClient)
     if registered is not None:
@@ -64,7 +68,12 @@ async def server(
             did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
                 dynamic_registration=registered is not None
             )
-        )
+        ),
+        text_document=types.TextDocumentClientCapabilities(
+            code_action=types.CodeActionClientCapabilities(
+                resolve_support=types.ClientCodeActionResolveOptions(["edit"]) if resolve else None
+            )
+        ),
     )
     await client.initialize_session(
         types.InitializeParams(capabilities, initialization_options={"debounce": 0.05, **options})
@@ -243,6 +252,29 @@ async def test_safe_fix_is_preferred_and_fix_all_is_the_fix_of_the_command_line(
     shutil.copy(post, copy)
     invoke("--fix", "--no-cache", str(copy))
     assert apply(EMOJI_POST, edits_of(fix_all[0], uri)) == copy.read_text()
+
+
+@pytest.mark.asyncio
+async def test_fix_all_among_the_quick_fixes_is_fixed_when_chosen(tmp_path: Path) -> None:
+    post = make_site(tmp_path, {POST_NAME: EMOJI_POST}) / POST_NAME
+    async with server(resolve=True) as client:
+        uri = open_post(client, post)
+        await published(client, uri)
+        on_id = types.Range(types.Position(4, 90), types.Position(4, 90))
+        quick = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                types.TextDocumentIdentifier(uri), on_id, types.CodeActionContext([])
+            )
+        )
+        assert quick is not None
+        offered = quick[-1]
+        assert isinstance(offered, types.CodeAction)
+        assert offered.kind == "source.fixAll.ampcheck" and offered.edit is None
+        chosen = await client.code_action_resolve_async(offered)
+    copy = tmp_path / "_posts" / "2018-06-25-day-2.md"
+    shutil.copy(post, copy)
+    invoke("--fix", "--no-cache", str(copy))
+    assert apply(EMOJI_POST, edits_of(chosen, uri)) == copy.read_text()
 
 
 @pytest.mark.asyncio

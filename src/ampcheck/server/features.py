@@ -14,6 +14,7 @@ from ampcheck.server.protocol import FIX_ALL, AmpcheckServer, whole_edit
 from ampcheck.server.text import Lines
 from ampcheck.server.workspace import Checked, is_settings_file
 
+FIX_ALL_TITLE = "Fix all safe problems (ampcheck)"
 #: the settings files, sites' _config.yml and layouts whose changes the client reports
 WATCHED = (
     "**/.ampcheck.toml",
@@ -87,7 +88,9 @@ def _watching(server: AmpcheckServer) -> None:
 def _actions(server: AmpcheckServer) -> None:
     kinds = [types.CodeActionKind.QuickFix, FIX_ALL]
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(kinds))
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(kinds, resolve_provider=True)
+    )
     async def code_action(
         ls: AmpcheckServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
@@ -96,20 +99,45 @@ def _actions(server: AmpcheckServer) -> None:
         if checked is None or checked.session is None:
             return None
         only = params.context.only
-        lines = Lines(checked.text, ls.encoding)
+        loop = asyncio.get_running_loop()
         actions: list[types.CodeAction] = []
         if only is None or any(types.CodeActionKind.QuickFix.startswith(k) for k in only):
-            near = _overlapping(checked, lines, params.range)
-            loop = asyncio.get_running_loop()
-            actions = await loop.run_in_executor(ls.pool, _quick_fixes, ls, uri, checked, near)
-        if (only is None and _safely_fixable(checked)) or (
+            near = _overlapping(checked, Lines(checked.text, ls.encoding), params.range)
+            if near:
+                actions = await loop.run_in_executor(ls.pool, _quick_fixes, ls, uri, checked, near)
+        if only is None and _safely_fixable(checked) and _resolves_edits(ls):
+            # offered among the quick fixes: fixed only when chosen (codeAction/resolve)
+            actions.append(types.CodeAction(FIX_ALL_TITLE, kind=FIX_ALL, data={"uri": uri}))
+        elif (only is None and _safely_fixable(checked)) or (
             only is not None and any(FIX_ALL.startswith(k) for k in only)
         ):
-            loop = asyncio.get_running_loop()
             fix_all = await loop.run_in_executor(ls.pool, _fix_all, ls, uri, checked)
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve(ls: AmpcheckServer, action: types.CodeAction) -> types.CodeAction:
+        data = action.data
+        if action.kind != FIX_ALL or not isinstance(data, dict):
+            return action
+        uri = data.get("uri")
+        checked = ls.current(uri) if isinstance(uri, str) else None
+        if checked is None or checked.session is None:
+            return action
+        loop = asyncio.get_running_loop()
+        fixed = await loop.run_in_executor(ls.pool, _fix_all, ls, str(uri), checked)
+        if fixed is not None:
+            action.edit = fixed.edit
+        return action
+
+
+def _resolves_edits(ls: AmpcheckServer) -> bool:
+    """Whether the client asks for a code action's edit when it is chosen."""
+    document = ls.client_capabilities.text_document
+    actions = document.code_action if document is not None else None
+    support = actions.resolve_support if actions is not None else None
+    return support is not None and "edit" in support.properties
 
 
 def _overlapping(checked: Checked, lines: Lines, where: types.Range) -> list[Diagnostic]:
@@ -173,7 +201,7 @@ def _fix_all(ls: AmpcheckServer, uri: str, checked: Checked) -> types.CodeAction
     if edit is None:
         return None
     return types.CodeAction(
-        "Fix all safe problems (ampcheck)",
+        FIX_ALL_TITLE,
         kind=FIX_ALL,
         edit=whole_edit(uri, checked.text, [edit], ls.encoding),
     )

@@ -25,13 +25,16 @@ def text_edit(edit: Edit, lines: Lines) -> types.TextEdit:
     return types.TextEdit(span(edit.start, edit.end, lines), edit.content)
 
 
-def diagnostic(d: Diagnostic, lines: Lines, checked: Checked) -> types.Diagnostic:
-    """One problem: its range, severity, rule code with a link to the rule's page,
-    and its message."""
-    href = None
-    if checked.session is not None:
-        rule = checked.session.plugins.rules.lookup(d.code)
-        href = rule_doc_uri(rule) if rule is not None else None
+def diagnostic(
+    d: Diagnostic, lines: Lines, checked: Checked, links: dict[str, str | None] | None = None
+) -> types.Diagnostic:
+    """One problem: its range, severity, rule code with a link to the rule's page
+    (kept in ``links`` by code), and its message."""
+    links = {} if links is None else links
+    if d.code not in links:
+        rule = checked.session.plugins.rules.lookup(d.code) if checked.session else None
+        links[d.code] = rule_doc_uri(rule) if rule is not None else None
+    href = links[d.code]
     return types.Diagnostic(
         range=span(d.start, d.end, lines),
         message=d.message,
@@ -45,7 +48,8 @@ def diagnostic(d: Diagnostic, lines: Lines, checked: Checked) -> types.Diagnosti
 def diagnostics(checked: Checked, lines: Lines) -> list[types.Diagnostic]:
     """What a check found: the problems, then what kept it from being complete (a
     rule or plugin that failed, settings that cannot be read), at the top."""
-    found = [diagnostic(d, lines, checked) for d in checked.diagnostics]
+    links: dict[str, str | None] = {}
+    found = [diagnostic(d, lines, checked, links) for d in checked.diagnostics]
     for error in checked.errors:
         found.append(
             types.Diagnostic(
