@@ -408,6 +408,27 @@ async def test_a_failing_plugin_rule_is_a_diagnostic_and_the_server_goes_on(
 
 
 @pytest.mark.asyncio
+async def test_a_rule_that_never_finishes_is_stopped_at_the_rule_timeout(tmp_path: Path) -> None:
+    plugin = PLUGIN.replace('raise RuntimeError("boom")', "while True:\n            pass")
+    root = make_site(
+        tmp_path,
+        {
+            POST_NAME: EMOJI_POST,
+            "myplugin.py": plugin,
+            ".ampcheck.toml": 'plugins = ["myplugin.py"]\nrule-timeout = 1\n',
+        },
+    )
+    async with server() as client:
+        uri = open_post(client, root / POST_NAME)
+        found = await published(client, uri)
+    assert codes(found) == ["AMP007", "TW006", "TW002", "EN004", "ZZZ001"]
+    assert found.diagnostics[-1].message.startswith(
+        f"{root / POST_NAME}: internal error in rule ZZZ001 (always-raises): did not finish "
+        "within 1 seconds, the rule-timeout; stopped"
+    )
+
+
+@pytest.mark.asyncio
 async def test_undecodable_text_and_lone_surrogates_do_not_stop_the_server(
     tmp_path: Path,
 ) -> None:

@@ -32,5 +32,10 @@ def main(argv: Sequence[str], stderr: TextIO) -> int:
             stderr.write(EXTRA_MESSAGE)
             return 2
         raise
-    build().start_io()
+    import threading
+
+    server = build()
+    protocol = threading.Thread(target=server.start_io, name="ampcheck-lsp", daemon=True)
+    protocol.start()
+    server.checks.serve(protocol.is_alive)
     return 0

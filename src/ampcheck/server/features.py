@@ -111,7 +111,9 @@ def _actions(server: AmpcheckServer) -> None:
         elif (only is None and _safely_fixable(checked)) or (
             only is not None and any(FIX_ALL.startswith(k) for k in only)
         ):
-            fix_all = await loop.run_in_executor(ls.pool, _fix_all, ls, uri, checked)
+            fix_all = await asyncio.wrap_future(
+                ls.checks.submit(lambda: _fix_all(ls, uri, checked))
+            )
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
@@ -125,8 +127,7 @@ def _actions(server: AmpcheckServer) -> None:
         checked = ls.current(uri) if isinstance(uri, str) else None
         if checked is None or checked.session is None:
             return action
-        loop = asyncio.get_running_loop()
-        fixed = await loop.run_in_executor(ls.pool, _fix_all, ls, str(uri), checked)
+        fixed = await asyncio.wrap_future(ls.checks.submit(lambda: _fix_all(ls, str(uri), checked)))
         if fixed is not None:
             action.edit = fixed.edit
         return action

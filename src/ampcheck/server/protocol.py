@@ -1,9 +1,10 @@
 """The language server: pygls over standard input and output.
 
 Posts are checked from the editor's buffer when they are opened, saved, and
-(:attr:`AmpcheckServer.debounce` seconds after the last keystroke) changed. A check
-runs in a thread, so the server answers other requests meanwhile; a newer change
-supersedes a check still waiting or running (its result is dropped). A change to a
+(:attr:`AmpcheckServer.debounce` seconds after the last keystroke) changed. The
+protocol runs in a thread of its own and checks run in the main thread (where the
+``rule-timeout`` works), so the server answers other requests meanwhile; a newer
+change supersedes a check still waiting or running (its result is dropped). A change to a
 settings file, a site's ``_config.yml`` or a layout reloads the settings and checks
 every open post again.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import queue
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -24,9 +27,40 @@ from ampcheck.server.lsp_values import diagnostics, text_edit
 from ampcheck.server.text import UTF16, Lines, clean
 from ampcheck.server.workspace import Checked, Workspace
 
+T = TypeVar("T")
+
 #: seconds from the last change of a buffer to its check
 DEBOUNCE = 0.3
 FIX_ALL = "source.fixAll.ampcheck"
+
+
+class MainThread:
+    """Runs checks, one at a time, in the thread that calls :meth:`serve`: the
+    process's main thread, where a rule that runs past the ``rule-timeout`` is stopped
+    (the linter's time limit is a timer signal, which only the main thread gets)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[[], Any]]]
+        self._jobs = queue.SimpleQueue()
+
+    def submit(self, work: Callable[[], T]) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._jobs.put((future, work))
+        return future
+
+    def serve(self, alive: Callable[[], bool]) -> None:
+        """Do the work submitted while ``alive()`` says the server runs."""
+        while alive():
+            try:
+                future, work = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if not future.set_running_or_notify_cancel():
+                continue  # superseded before it began
+            try:
+                future.set_result(work())
+            except Exception as exc:  # Workspace.check never raises: a bug of ampcheck
+                future.set_exception(exc)
 
 
 class AmpcheckServer(LanguageServer):
@@ -41,6 +75,7 @@ class AmpcheckServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.running: dict[str, concurrent.futures.Future[Checked]] = {}
         self.pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="ampcheck")
+        self.checks = MainThread()
 
     @property
     def encoding(self) -> str:
@@ -80,7 +115,7 @@ class AmpcheckServer(LanguageServer):
         if not wanted:
             self.pending.pop(uri, None)
             return
-        future = self.pool.submit(self.space.check, path, text)
+        future = self.checks.submit(lambda: self.space.check(path, text))
         self.running[uri] = future
         future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._done, uri, f))
         checked = await asyncio.wrap_future(future)
