@@ -28,7 +28,8 @@ LAYERS = {
     "plugins": {"api", "config", "engine"},
     "session": {"api", "document", "config", "engine", "output", "plugins"},
     "watch": {"api", "config", "engine", "output", "session"},
-    "cli": {"api", "config", "engine", "output", "session", "watch"},
+    "server": {"api", "document", "config", "engine", "output", "session"},
+    "cli": {"api", "config", "engine", "output", "session", "watch", "server"},
 }
 API = {
     "ampcheck",

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ampcheck",
         description="Lint and repair Jekyll Markdown posts that embed AMP components.",
+        epilog="'ampcheck server' runs the language server for editors (LSP over standard "
+        "input and output; pip install 'ampcheck[server]').",
     )
     p.add_argument(
         "paths",
@@ -211,8 +213,16 @@ def run(
     """Run ampcheck with ``argv``; return the exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["server"]:
+        from ampcheck.server import main as serve
+
+        try:
+            return serve(arguments[1:], stderr)
+        except SystemExit as exc:  # argparse has printed usage or --help
+            return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(arguments)
     except SystemExit as exc:  # argparse has printed usage or --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
     options = options_from(args)
@@ -251,7 +261,8 @@ def main() -> None:
     limit_to_encoding(sys.stdout)
     try:
         code = run()
-        sys.stdout.flush()
+        if not sys.stdout.closed:  # the language server closes it when the client exits
+            sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (ampcheck ... | head): not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -36,6 +36,7 @@ from ampcheck.document.site import SiteFinder
 from ampcheck.printable import holds_unicode, printable
 
 if TYPE_CHECKING:
+    from ampcheck.document.post import Post
     from ampcheck.engine.baseline import Baseline
     from ampcheck.engine.cache import Cache
     from ampcheck.engine.registry import ActiveRule
@@ -105,11 +106,18 @@ class Session:
 
     @classmethod
     def load(
-        cls, options: RunOptions, stdout: TextIO | None = None, stderr: TextIO | None = None
+        cls,
+        options: RunOptions,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        *,
+        search_from: Path | None = None,
     ) -> Session:
-        """Read the settings (``--config``, else the closest configuration file) and
-        load the plugins; ``ConfigError`` when either is wrong."""
-        config_path = Path(options.config) if options.config else find_config(Path.cwd())
+        """Read the settings (``--config``, else the configuration file closest to
+        ``search_from``, by default the current folder) and load the plugins;
+        ``ConfigError`` when either is wrong."""
+        start = search_from if search_from is not None else Path.cwd()
+        config_path = Path(options.config) if options.config else find_config(start)
         if options.config and not config_path.is_file():  # type: ignore[union-attr]
             raise ConfigError(f"{options.config}: no such configuration file")
         settings = load_settings(config_path)
@@ -186,6 +194,27 @@ class Session:
 
         data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
         return check_file(self.context(fixing=False), path, None, data)
+
+    def post_for(self, path: str, text: str) -> Post:
+        """``text`` as the post at ``path``, in its site (as :meth:`lint_text` reads it)."""
+        from ampcheck.document.post import Post
+
+        return Post.from_text(path, text, self.sites.site_for(Path(path)), Path(path))
+
+    def fix_text(self, path: str, text: str) -> str:
+        """``text`` with the fixes ``--fix`` would apply to the post at ``path`` (and
+        the unsafe ones with ``--unsafe-fixes``), checked as ``--fix`` checks them."""
+        from ampcheck.engine.fixer import fix_post
+
+        ctx = self.context(fixing=False)
+        fixed = fix_post(
+            self.post_for(path, text),
+            self.rules,
+            unsafe=self.options.unsafe_fixes,
+            timeout=ctx.limits.rule_timeout,
+            known=ctx.known,
+        )
+        return fixed.post.text if fixed.changed else text
 
     def cache(self) -> Cache | None:
         """The results cache of this run, or ``None`` with ``--no-cache``."""

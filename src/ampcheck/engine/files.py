@@ -283,6 +283,12 @@ def _search(
     return walk(root, skip, wanted, follow_symlinks=follow_symlinks)
 
 
+def exclusion(patterns: Sequence[str]) -> Callable[[str, str], bool]:
+    """``(posix path, name) -> bool``: whether the ``exclude`` patterns leave a file
+    out, as a folder search does."""
+    return _Exclude(patterns)
+
+
 class _Exclude:
     """The ``exclude`` patterns (fnmatch's), indexed so that testing a path takes time
     in its length and in the patterns that could match it, not in all of them (a
