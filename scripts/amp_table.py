@@ -1,7 +1,7 @@
 """Build ampcheck's AMP validator table from the AMP validator's rule files.
 
-    python scripts/amp_table.py DIR [--date YYYY-MM-DD]   # writes src/ampcheck/data/amp_validator.json
-    python scripts/amp_table.py --readme                  # prints the README's component table
+    python scripts/amp_table.py DIR [--date YYYY-MM-DD]  # writes the table
+    python scripts/amp_table.py --readme                 # prints the README table
 
 DIR holds copies of the rule files of ampproject/amphtml (Apache-2.0), at their paths
 in that repository: ``validator/validator-main.protoascii`` and
@@ -59,7 +59,7 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
         m = _TOKEN_RE.match(text, pos)
         if m is None:
             line = text.count("\n", 0, pos) + 1
-            raise ProtoError(f"line {line}: cannot read {text[pos:pos + 20]!r}")
+            raise ProtoError(f"line {line}: cannot read {text[pos : pos + 20]!r}")
         pos = m.end()
         kind = m.lastgroup
         if kind == "str":
@@ -215,7 +215,9 @@ def tag_spec(msg: Message, extension: str | None) -> dict[str, Any]:
             spec[key] = [_names_list(v) for v in msg[key]]
     if "amp_layout" in msg:
         layout = _one(msg, "amp_layout")
-        spec["layouts"] = sorted(v.lower().replace("_", "-") for v in layout.get("supported_layouts", []))
+        spec["layouts"] = sorted(
+            v.lower().replace("_", "-") for v in layout.get("supported_layouts", [])
+        )
         for key in ("defines_default_width", "defines_default_height"):
             if _flag(layout, key):
                 spec[key] = True
@@ -325,8 +327,10 @@ def readme_table(table: dict[str, Any]) -> str:
         spec = specs[0]
         ext = ", ".join(spec.get("requires_extension", [])) or "built in"
         layouts = ", ".join(spec.get("layouts", [])) or "-"
-        lines.append(f"| [`{name}`](https://amp.dev/documentation/components/{name}/) "
-                     f"| {ext} | {layouts} | {_mandatory(table, spec) or '-'} |")
+        lines.append(
+            f"| [`{name}`](https://amp.dev/documentation/components/{name}/) "
+            f"| {ext} | {layouts} | {_mandatory(table, spec) or '-'} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -334,8 +338,11 @@ def _mandatory(table: dict[str, Any], spec: dict[str, Any]) -> str:
     attrs = list(spec["attrs"])
     for name in spec["attr_lists"]:
         attrs += table["attr_lists"].get(name, [])
-    said = [" or ".join([a["name"], *a.get("alternative_names", [])])
-            for a in attrs if a.get("mandatory")]
+    said = [
+        " or ".join([a["name"], *a.get("alternative_names", [])])
+        for a in attrs
+        if a.get("mandatory")
+    ]
     groups = [" or ".join(g) for g in spec.get("mandatory_oneof", [])]
     groups += sorted({" or ".join(a["mandatory_oneof"]) for a in attrs if "mandatory_oneof" in a})
     return ", ".join(f"`{s}`" for s in sorted(set(said)) + groups)

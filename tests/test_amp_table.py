@@ -15,16 +15,52 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "src" / "ampcheck" / "data" / "amp_validator.json"
 
 # The components a post may embed that the table must cover.
-REQUIRED = """
-amp-ad amp-embed amp-accordion amp-audio amp-bodymovin-animation amp-brightcove
-amp-carousel amp-base-carousel amp-dailymotion amp-facebook amp-facebook-comments
-amp-facebook-like amp-facebook-page amp-fit-text amp-gfycat amp-gist
-amp-google-document-embed amp-iframe amp-image-lightbox amp-imgur amp-instagram
-amp-jwplayer amp-kaltura-player amp-lightbox-gallery amp-list amp-mathml amp-o2-player
-amp-pinterest amp-playbuzz amp-reddit amp-riddle-quiz amp-selector amp-sidebar
-amp-social-share amp-soundcloud amp-springboard-player amp-timeago amp-twitter
-amp-video amp-video-iframe amp-vimeo amp-vine amp-wistia-player amp-youtube
-""".split()
+REQUIRED = [
+    "amp-ad",
+    "amp-embed",
+    "amp-accordion",
+    "amp-audio",
+    "amp-bodymovin-animation",
+    "amp-brightcove",
+    "amp-carousel",
+    "amp-base-carousel",
+    "amp-dailymotion",
+    "amp-facebook",
+    "amp-facebook-comments",
+    "amp-facebook-like",
+    "amp-facebook-page",
+    "amp-fit-text",
+    "amp-gfycat",
+    "amp-gist",
+    "amp-google-document-embed",
+    "amp-iframe",
+    "amp-image-lightbox",
+    "amp-imgur",
+    "amp-instagram",
+    "amp-jwplayer",
+    "amp-kaltura-player",
+    "amp-lightbox-gallery",
+    "amp-list",
+    "amp-mathml",
+    "amp-o2-player",
+    "amp-pinterest",
+    "amp-playbuzz",
+    "amp-reddit",
+    "amp-riddle-quiz",
+    "amp-selector",
+    "amp-sidebar",
+    "amp-social-share",
+    "amp-soundcloud",
+    "amp-springboard-player",
+    "amp-timeago",
+    "amp-twitter",
+    "amp-video",
+    "amp-video-iframe",
+    "amp-vimeo",
+    "amp-vine",
+    "amp-wistia-player",
+    "amp-youtube",
+]
 # amp-lightbox-gallery has no element of its own: it adds the lightbox attributes.
 NO_ELEMENT = {"amp-lightbox-gallery"}
 
@@ -75,7 +111,7 @@ def test_issue_examples_are_in_the_table(table: dict) -> None:
 def test_parser_reads_the_text_format() -> None:
     script = _script()
     doc = script.parse(
-        'a: 1  # comment\n'
+        "a: 1  # comment\n"
         'tags: {\n  tag_name: "AMP-X"\n  attrs: { name: "src" value_regex: "\\\\d+"\n'
         '    "|x" mandatory: true }\n  amp_layout { supported_layouts: FIXED_HEIGHT }\n}\n'
     )
@@ -90,4 +126,4 @@ def test_parser_reads_the_text_format() -> None:
 def test_parser_rejects_what_it_cannot_read() -> None:
     script = _script()
     with pytest.raises(script.ProtoError, match="not closed"):
-        script.parse("tags: { tag_name: \"A\"")
+        script.parse('tags: { tag_name: "A"')
