@@ -76,7 +76,8 @@ class AttributeSpec(NamedTuple):
                 shown = ", ".join(repr(v) for v in self.values)
                 return f"must be one of {shown}"
         if self.pattern is not None and self.pattern.fullmatch(text) is None:
-            return f"must match {self.pattern.pattern}"
+            case = " (in any case)" if self.pattern.flags & re.IGNORECASE else ""
+            return f"must match {self.pattern.pattern}{case}"
         if self.url is not None:
             problem = _url_problem(text, self.url, self.relative)
             if problem is not None:
@@ -417,12 +418,17 @@ def _url_problem(value: str, protocols: tuple[str, ...], relative: bool) -> str 
     if not value.strip():
         return "must be a URL, not empty"
     scheme = url_scheme(value)
+    if scheme is not None and scheme in protocols:
+        return None
+    if len(protocols) > 3:  # a long list reads better after the problem
+        listed = ", ".join(f"{p}:" for p in protocols)
+        if scheme is None:
+            return None if relative else f"must be an absolute URL ({listed})"
+        return f"must not be a {scheme}: URL ({listed})"
     shown = " or ".join(f"{p}:" for p in protocols)
     if scheme is None:
         return None if relative else f"must be an absolute {shown} URL"
-    if scheme not in protocols:
-        return f"must be a {shown} URL, not {scheme}:"
-    return None
+    return f"must be a {shown} URL, not {scheme}:"
 
 
 # -- layouts and sizes ------------------------------------------------------------------
