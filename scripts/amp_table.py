@@ -313,10 +313,13 @@ def write(table: dict[str, Any], path: Path) -> None:
 def readme_table(table: dict[str, Any]) -> str:
     """The markdown table of the components the table covers."""
     info = table["validator"]
+    files = info["files"]
+    main_commit = files.get("validator/validator-main.protoascii") or "unknown"
     lines = [
-        f"AMP validator rule files: `validator-main.protoascii` spec file revision "
-        f"{info['spec_file_revision']}, extension files of ampproject/amphtml as listed "
-        f"in `src/ampcheck/data/amp_validator.json` (table built {info['generated']}).",
+        f"Validator revision: `validator-main.protoascii` spec file revision "
+        f"{info['spec_file_revision']} (ampproject/amphtml commit {main_commit[:12]}) and "
+        f"{len(files) - 1} extension rule files, each at the commit "
+        f"`src/ampcheck/data/amp_validator.json` records; table built {info['generated']}.",
         "",
         "| component | extension | layouts | mandatory attributes |",
         "|---|---|---|---|",

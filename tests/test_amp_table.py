@@ -127,3 +127,19 @@ def test_parser_rejects_what_it_cannot_read() -> None:
     script = _script()
     with pytest.raises(script.ProtoError, match="not closed"):
         script.parse('tags: { tag_name: "A"')
+
+
+def test_readme_table_is_the_tables(table: dict) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- amp-components:start -->\n") + len("<!-- amp-components:start -->\n")
+    end = readme.index("<!-- amp-components:end -->")
+    assert readme[start:end] == _script().readme_table(table), (
+        "README's component table is stale: python scripts/amp_table.py --readme"
+    )
+
+
+def test_rule_book_links_every_component(table: dict) -> None:
+    page = (ROOT / "rules" / "AMP003.md").read_text(encoding="utf-8")
+    for name in table["tags"]:
+        if name.startswith("amp-"):
+            assert f"https://amp.dev/documentation/components/{name}/" in page, name
