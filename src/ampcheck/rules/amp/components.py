@@ -102,6 +102,27 @@ class Group(NamedTuple):
     rule: str | None = None
 
 
+class ChildTags(NamedTuple):
+    """The validator's constraint on an element's child elements."""
+
+    names: frozenset[str] = frozenset()
+    first: frozenset[str] = frozenset()
+    count: int | None = None
+    minimum: int | None = None
+
+
+class Nested(NamedTuple):
+    """A tag spec of an HTML element that stands directly inside an AMP component
+    (``amp-accordion > section``, ``amp-sidebar > nav[toolbar]``): what it must have
+    there. ``dispatch`` names the attributes that make the validator use this spec."""
+
+    tag: str
+    parent: str
+    mandatory: tuple[str, ...]
+    dispatch: tuple[str, ...]
+    children: ChildTags | None
+
+
 class Component(NamedTuple):
     """One AMP component (one tag spec of the validator's table).
 
@@ -120,6 +141,8 @@ class Component(NamedTuple):
     spec: str | None = None
     spec_name: str | None = None
     dispatch: tuple[tuple[str, str | None], ...] = ()
+    disallowed_ancestors: tuple[str, ...] = ()
+    children: ChildTags | None = None
 
     def matches(self, el: Element) -> bool:
         """Whether the element has the attributes that select this spec."""
@@ -150,6 +173,7 @@ class ComponentTable(NamedTuple):
     html: Mapping[str, HtmlElementRule]
     variants: Mapping[str, tuple[Component, ...]] = {}
     revision: str = ""
+    nested: Mapping[str, tuple[Nested, ...]] = {}
 
     def allows(self, component: Component, name: str) -> bool:
         """Whether ``name`` is an attribute ``component`` accepts; an amp-bind ``[x]``
@@ -239,6 +263,40 @@ def parse_table(data: Mapping[str, Any], validator: Mapping[str, Any]) -> Compon
         html=_html(data),
         variants=variants,
         revision=f"spec file revision {info.get('spec_file_revision')}",
+        nested=_nested(_table(validator, "tags", "")),
+    )
+
+
+def _nested(tags: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, tuple[Nested, ...]]:
+    """The HTML tag specs whose mandatory parent is an AMP component."""
+    out: dict[str, tuple[Nested, ...]] = {}
+    for name, specs in tags.items():
+        if is_amp_name(name):
+            continue  # AMP components are judged by their own specs
+        found = tuple(
+            Nested(
+                tag=name,
+                parent=spec["mandatory_parent"].lower(),
+                mandatory=tuple(a["name"] for a in spec.get("attrs", []) if a.get("mandatory")),
+                dispatch=tuple(a["name"] for a in spec.get("attrs", []) if "dispatch_key" in a),
+                children=_children(spec.get("child_tags")),
+            )
+            for spec in specs
+            if spec.get("mandatory_parent", "").lower().startswith("amp-")
+        )
+        if found:
+            out[name] = found
+    return out
+
+
+def _children(raw: Mapping[str, Any] | None) -> ChildTags | None:
+    if not raw:
+        return None
+    return ChildTags(
+        names=frozenset(raw.get("child_tag_name_oneof", ())),
+        first=frozenset(raw.get("first_child_tag_name_oneof", ())),
+        count=raw.get("mandatory_num_child_tags"),
+        minimum=raw.get("mandatory_min_num_child_tags"),
     )
 
 
@@ -338,6 +396,8 @@ def _component(
         extension=(spec.get("requires_extension") or [None])[0],
         spec=DOCS_URL.format(name=name),
         spec_name=spec.get("spec_name"),
+        disallowed_ancestors=tuple(a.lower() for a in spec.get("disallowed_ancestor", ())),
+        children=_children(spec.get("child_tags")),
     )
 
 

@@ -1,0 +1,109 @@
+"""AMP010: an AMP component inside an element the validator forbids around it, or with
+child elements its tag spec does not allow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ampcheck.document import layouts
+from ampcheck.document.html import Element
+from ampcheck.document.post import Post
+from ampcheck.model import Violation
+from ampcheck.rule import Rule
+from ampcheck.rules.amp import components as amp
+
+
+class AmpStructure(Rule):
+    code = "AMP010"
+    name = "amp-structure"
+    summary = (
+        "An AMP component stands inside an element the AMP validator forbids around it, "
+        "or has child elements it does not allow"
+    )
+
+    def check(self, post: Post) -> Iterator[Violation]:
+        elements = layouts.amp_elements(post)
+        if not elements:
+            return
+        table = amp.table()
+        for el in elements:
+            comp = amp.component_for(el)
+            if comp is None:
+                continue
+            yield from _ancestors(el, comp)
+            if comp.children is not None:
+                yield from _children(post, el, comp.children, f"<{el.name}>")
+        for name, specs in table.nested.items():
+            for el in post.html.find_all(name):
+                yield from _nested(post, el, specs)
+
+
+def _ancestors(el: Element, comp: amp.Component) -> Iterator[Violation]:
+    outer = el.parent
+    while outer is not None:
+        if outer.name in comp.disallowed_ancestors:
+            yield Violation(
+                *amp.tag_name_span(el),
+                f"<{el.name}> may not stand inside <{outer.name}>",
+            )
+            return
+        outer = outer.parent
+
+
+def _nested(post: Post, el: Element, specs: tuple[amp.Nested, ...]) -> Iterator[Violation]:
+    """An HTML element directly inside the AMP component its spec names."""
+    parent = el.parent
+    for spec in specs:
+        if parent is None or parent.name != spec.parent:
+            continue
+        if not all(el.has(name) for name in spec.dispatch):
+            continue  # the validator judges it as an ordinary element
+        where = f"<{el.name}> inside <{parent.name}>"
+        for name in spec.mandatory:
+            if not el.has(name):
+                yield Violation(*amp.tag_name_span(el), f"{where} needs a {name} attribute")
+        if spec.children is not None:
+            yield from _children(post, el, spec.children, where)
+        return
+
+
+def _children(post: Post, el: Element, rule: amp.ChildTags, where: str) -> Iterator[Violation]:
+    kids = el.children
+    for kid in kids:
+        if rule.names and kid.name not in rule.names:
+            allowed = ", ".join(f"<{n}>" for n in sorted(rule.names))
+            yield Violation(
+                *amp.tag_name_span(kid),
+                f"<{kid.name}> may not be a child of {where} (allowed: {allowed})",
+            )
+    if not el.closed or _loose_text(post, el):
+        return  # Markdown or text between the children: their count is not known here
+    if rule.first and kids and kids[0].name not in rule.first:
+        allowed = ", ".join(f"<{n}>" for n in sorted(rule.first))
+        yield Violation(
+            *amp.tag_name_span(kids[0]),
+            f"the first child of {where} must be one of {allowed}, not <{kids[0].name}>",
+        )
+    count = len(kids)
+    if rule.count is not None and count != rule.count:
+        yield Violation(
+            *amp.tag_name_span(el),
+            f"{where} must have {rule.count} child element{'s' * (rule.count != 1)}, not {count}",
+        )
+    elif rule.minimum is not None and count < rule.minimum:
+        yield Violation(
+            *amp.tag_name_span(el),
+            f"{where} must have at least {rule.minimum} child elements, not {count}",
+        )
+
+
+def _loose_text(post: Post, el: Element) -> bool:
+    """Whether text stands directly in the element, outside its child elements."""
+    assert el.close_start is not None
+    pos = el.tag_end
+    text = post.text
+    for kid in el.children:
+        if text[pos : kid.start].strip():
+            return True
+        pos = kid.end
+    return bool(text[pos : el.close_start].strip())
