@@ -85,10 +85,11 @@ def _children(post: Post, el: Element, rule: amp.ChildTags, where: str) -> Itera
             f"the first child of {where} must be one of {allowed}, not <{kids[0].name}>",
         )
     count = len(kids)
-    if rule.count is not None and count != rule.count:
+    if rule.exactly is not None and count != rule.exactly:
+        plural = "s" * (rule.exactly != 1)
         yield Violation(
             *amp.tag_name_span(el),
-            f"{where} must have {rule.count} child element{'s' * (rule.count != 1)}, not {count}",
+            f"{where} must have {rule.exactly} child element{plural}, not {count}",
         )
     elif rule.minimum is not None and count < rule.minimum:
         yield Violation(

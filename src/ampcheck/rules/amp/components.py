@@ -107,7 +107,7 @@ class ChildTags(NamedTuple):
 
     names: frozenset[str] = frozenset()
     first: frozenset[str] = frozenset()
-    count: int | None = None
+    exactly: int | None = None
     minimum: int | None = None
 
 
@@ -295,7 +295,7 @@ def _children(raw: Mapping[str, Any] | None) -> ChildTags | None:
     return ChildTags(
         names=frozenset(raw.get("child_tag_name_oneof", ())),
         first=frozenset(raw.get("first_child_tag_name_oneof", ())),
-        count=raw.get("mandatory_num_child_tags"),
+        exactly=raw.get("mandatory_num_child_tags"),
         minimum=raw.get("mandatory_min_num_child_tags"),
     )
 
