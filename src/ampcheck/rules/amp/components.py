@@ -73,6 +73,8 @@ class AttributeSpec(NamedTuple):
         if self.values is not None:
             allowed = [v.lower() if self.case_insensitive else v for v in self.values]
             if folded not in allowed:
+                if len(self.values) == 1:
+                    return f"must be {self.values[0]!r}"
                 shown = ", ".join(repr(v) for v in self.values)
                 return f"must be one of {shown}"
         if self.pattern is not None and self.pattern.fullmatch(text) is None:
