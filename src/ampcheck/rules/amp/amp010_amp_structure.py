@@ -26,11 +26,17 @@ class AmpStructure(Rule):
         if not elements:
             return
         table = amp.table()
+        around = _around(post, table)
         for el in elements:
             comp = amp.component_for(el)
             if comp is None:
                 continue
-            yield from _ancestors(el, comp)
+            for outer in around.get(id(el), ()):
+                if outer in comp.disallowed_ancestors:
+                    yield Violation(
+                        *amp.tag_name_span(el), f"<{el.name}> may not stand inside <{outer}>"
+                    )
+                    break
             if comp.children is not None:
                 yield from _children(post, el, comp.children, f"<{el.name}>")
         for name, specs in table.nested.items():
@@ -38,16 +44,26 @@ class AmpStructure(Rule):
                 yield from _nested(post, el, specs)
 
 
-def _ancestors(el: Element, comp: amp.Component) -> Iterator[Violation]:
-    outer = el.parent
-    while outer is not None:
-        if outer.name in comp.disallowed_ancestors:
-            yield Violation(
-                *amp.tag_name_span(el),
-                f"<{el.name}> may not stand inside <{outer.name}>",
-            )
-            return
-        outer = outer.parent
+def _around(post: Post, table: amp.ComponentTable) -> dict[int, tuple[str, ...]]:
+    """For each element inside one that some component may not stand in, the names of
+    those around it (outermost first), in one pass over the document."""
+    watched = {
+        a
+        for variants in table.variants.values()
+        for comp in variants
+        for a in comp.disallowed_ancestors
+    }
+    around: dict[int, tuple[str, ...]] = {}
+    for el in post.html.elements:  # document order: a parent comes before its children
+        parent = el.parent
+        if parent is None:
+            continue
+        outer = around.get(id(parent), ())
+        if parent.name in watched and parent.name not in outer:
+            outer = (*outer, parent.name)
+        if outer:
+            around[id(el)] = outer
+    return around
 
 
 def _nested(post: Post, el: Element, specs: tuple[amp.Nested, ...]) -> Iterator[Violation]:
