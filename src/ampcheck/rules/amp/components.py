@@ -61,6 +61,7 @@ class AttributeSpec(NamedTuple):
     requires: tuple[str, ...] = ()
     disallowed: re.Pattern[str] | None = None
     requires_if: re.Pattern[str] | None = None
+    empty_url: bool = False
 
     def value_problem(self, value: str | None) -> str | None:
         """Why ``value`` is not allowed for this attribute, or ``None``."""
@@ -80,7 +81,7 @@ class AttributeSpec(NamedTuple):
         if self.pattern is not None and self.pattern.fullmatch(text) is None:
             case = " (in any case)" if self.pattern.flags & re.IGNORECASE else ""
             return f"must match {self.pattern.pattern}{case}"
-        if self.url is not None:
+        if self.url is not None and (text.strip() or not self.empty_url):
             problem = _url_problem(text, self.url, self.relative)
             if problem is not None:
                 return problem
@@ -457,6 +458,7 @@ def _attribute(raw: Mapping[str, Any], where: str) -> AttributeSpec:
             raw.get("disallowed_value_regex"), re.IGNORECASE, f"{where}.disallowed_value_regex"
         ),
         requires_if=_regex(raw.get("trigger_if_value_regex"), 0, f"{where}.trigger"),
+        empty_url=bool(url.get("allow_empty", False)) if url else False,
     )
 
 
