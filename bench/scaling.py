@@ -118,6 +118,11 @@ FINDINGS = [
         "an AMP element without its end tag",
         lambda i: f'<amp-img src="a{i}.png" width="1" height="1" layout="fixed">\n\n',
     ),
+    Case(
+        "AMP010",
+        "an accordion holding a div",
+        lambda i: f"<amp-accordion><div>x {i}</div></amp-accordion>\n\n",
+    ),
     # the same, each inside the one before (a rule that looks for an element around
     # each one walks the whole depth)
     Case("AMP004", "... nested: an unclosed video in a video", lambda i: f'<video src="v{i}.mp4">'),

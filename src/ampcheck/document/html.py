@@ -23,15 +23,19 @@ T = TypeVar("T")
 # groups so that every attribute gets its own span: a start tag (name, attrs, slash),
 # an end tag (close), or the ``<!``/``<?`` that may start a comment, declaration,
 # CDATA section or processing instruction.
+# An attribute name may also be amp-bind's "[name]" (a browser's HTML parser takes it
+# as an attribute; AMP pages use it on AMP elements).
+_ATTR_NAME = r"(?:" + html_re.attr_name + r"|\[" + html_re.attr_name + r"\])"
+_ATTRIBUTE = r"(?:\s+" + _ATTR_NAME + r"(?:\s*=\s*" + html_re.attr_value + r")?)"
 _TAG_RE = re.compile(
     r"<(?:(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?P<attrs>"
-    + html_re.attribute
+    + _ATTRIBUTE
     + r"*)\s*(?P<slash>/?)>|/(?P<close>[A-Za-z][A-Za-z0-9\-]*)\s*>|[!?])"
 )
 
 
 _ATTR_RE = re.compile(
-    r"\s\s*(" + html_re.attr_name + r")(?:\s*=\s*(" + html_re.attr_value + r"))?"
+    r"\s\s*(" + _ATTR_NAME + r")(?:\s*=\s*(" + html_re.attr_value + r"))?"
 )  # groups: the name, the value
 
 

@@ -153,9 +153,11 @@ LIST_START_RE = _at(_LIST_START, _M)
 DL_START_RE = _at(_DL_START, _M)
 SETEXT_RE = _at(f"^{_OPT_SPACE}(?P<contents>[^ \t].*)\n(?P<level>[-=])[-=]*[ \t\r\f\v]*\n", _M)
 HTML_BLOCK_START_RE = _at(f"^{_OPT_SPACE}<({_NAME}|!--|/)", _M)
+# kramdown's attributes are an atomic group: a quoted value ends at its first closing
+# quote, and is never stretched over the next attributes to make the tag match.
 HTML_TAG_RE = re.compile(
     r"<(" + _NAME + r")[ \t\n\r\f\v]*((?:[ \t\n\r\f\v]+" + _NAME
-    + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(\"|').*?\3))?)*)[ \t\n\r\f\v]*(/)?>",
+    + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(\"|')(?:(?!\3).)*\3))?)*)[ \t\n\r\f\v]*(/)?>",
     re.DOTALL,
 )  # fmt: skip
 HTML_TAG_CLOSE_RE = re.compile(r"</(" + _NAME + r")[ \t\n\r\f\v]*>", re.DOTALL)
@@ -164,7 +166,7 @@ HTML_TAG_CLOSE_RE = re.compile(r"</(" + _NAME + r")[ \t\n\r\f\v]*>", re.DOTALL)
 _RAW_TAG_RE = re.compile(
     r"<(?:(?P<comment>!--)|(?P<pi>\?)|/(?P<cname>" + _NAME + r")[ \t\n\r\f\v]*>(?P<close>)"
     r"|(?P<name>" + _NAME + r")[ \t\n\r\f\v]*(?:[ \t\n\r\f\v]+" + _NAME
-    + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(?P<q>\"|').*?(?P=q)))?)*"
+    + r"(?:[ \t\n\r\f\v]*=[ \t\n\r\f\v]*(?:\w+|(?P<q>\"|')(?:(?!(?P=q)).)*(?P=q)))?)*"
     r"[ \t\n\r\f\v]*(?P<slash>/)?>(?P<start>))",
     re.DOTALL,
 )  # fmt: skip

@@ -22,13 +22,15 @@ class AmpAttribute(amp.AmpElementRule):
     )
 
     def check_element(self, post: Post, el: Element) -> Iterator[Violation]:
-        comp = amp.component(el.name)
+        comp = amp.component_for(el)
         if comp is not None:
-            yield from _check(amp.table(), comp, el)
+            table = amp.table()
+            yield from _attributes(table, comp, el)
+            yield from _mandatory(comp, el)
 
 
-def _check(table: amp.ComponentTable, comp: amp.Component, el: Element) -> Iterator[Violation]:
-    tag = amp.tag_name_span(el)
+def _attributes(table: amp.ComponentTable, comp: amp.Component, el: Element) -> Iterator[Violation]:
+    """Each attribute: allowed, with a good value, with the attributes it needs."""
     for attr in el.attributes:
         if EVENT_HANDLER_RE.match(attr.name):
             continue
@@ -44,13 +46,18 @@ def _check(table: amp.ComponentTable, comp: amp.Component, el: Element) -> Itera
         if problem is not None:
             shown = "" if attr.value is None else f"={attr.value!r}"
             yield Violation(*_value_span(attr), f"{attr.name}{shown} {problem}")
-        missing = [name for name in spec.requires if not el.has(name)]
+        missing = [name for name in spec.required_with(attr.value) if not el.has(name)]
         if missing:
             yield Violation(
                 attr.start,
                 attr.end,
                 f"{attr.name} only works together with {' and '.join(missing)}",
             )
+
+
+def _mandatory(comp: amp.Component, el: Element) -> Iterator[Violation]:
+    """Mandatory attributes, one-of and any-of groups."""
+    tag = amp.tag_name_span(el)
     for name, spec in comp.attributes.items():
         if spec.mandatory and not el.has(name):
             yield Violation(*tag, f"{comp.name} needs a {name} attribute")
@@ -58,17 +65,19 @@ def _check(table: amp.ComponentTable, comp: amp.Component, el: Element) -> Itera
         if group.rule is not None:
             continue  # reported by that rule (the table says so)
         present = [a for a in el.attributes if a.name in group.attributes]
-        names = " or ".join(group.attributes)
+        names = _or(group.attributes)
         if not present:
             yield Violation(*tag, f"{comp.name} needs one of {names}")
         elif len({a.name for a in present}) > 1:
             extra = next(a for a in present if a.name != present[0].name)
-            yield Violation(
-                extra.start, extra.end, f"{comp.name} takes only one of {names}, not both"
-            )
+            yield Violation(extra.start, extra.end, f"{comp.name} takes only one of {names}")
     for group in comp.any_of:
         if not any(el.has(name) for name in group.attributes):
-            yield Violation(*tag, f"{comp.name} needs {' or '.join(group.attributes)}")
+            yield Violation(*tag, f"{comp.name} needs {_or(group.attributes)}")
+
+
+def _or(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _value_span(attr: Attribute) -> tuple[int, int]:

@@ -9,6 +9,7 @@ ampproject/amphtml: ``CalculateWidth``, ``CalculateHeight``, ``CalculateLayout``
 from __future__ import annotations
 
 import enum
+import json
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -26,8 +27,6 @@ from ampcheck.rule import Rule
 if TYPE_CHECKING:
     pass
 
-TABLE_FILE = "amp_components.toml"
-
 
 class Layout(enum.Enum):
     """The AMP layouts (AMP layout specification, "layout" attribute)."""
@@ -43,6 +42,11 @@ class Layout(enum.Enum):
     INTRINSIC = "intrinsic"
 
 
+VALIDATOR_TABLE = os.path.join("..", "..", "data", "amp_validator.json")
+OVERRIDES_FILE = "amp_components.toml"
+DOCS_URL = "https://amp.dev/documentation/components/{name}/"
+
+
 class AttributeSpec(NamedTuple):
     """What the table says about one attribute of a component."""
 
@@ -55,6 +59,9 @@ class AttributeSpec(NamedTuple):
     url: tuple[str, ...] | None = None
     relative: bool = True
     requires: tuple[str, ...] = ()
+    disallowed: re.Pattern[str] | None = None
+    requires_if: re.Pattern[str] | None = None
+    empty_url: bool = False
 
     def value_problem(self, value: str | None) -> str | None:
         """Why ``value`` is not allowed for this attribute, or ``None``."""
@@ -67,13 +74,27 @@ class AttributeSpec(NamedTuple):
         if self.values is not None:
             allowed = [v.lower() if self.case_insensitive else v for v in self.values]
             if folded not in allowed:
+                if len(self.values) == 1:
+                    return f"must be {self.values[0]!r}"
                 shown = ", ".join(repr(v) for v in self.values)
                 return f"must be one of {shown}"
         if self.pattern is not None and self.pattern.fullmatch(text) is None:
-            return f"must match {self.pattern.pattern}"
-        if self.url is not None:
-            return _url_problem(text, self.url, self.relative)
+            case = " (in any case)" if self.pattern.flags & re.IGNORECASE else ""
+            return f"must match {self.pattern.pattern}{case}"
+        if self.url is not None and (text.strip() or not self.empty_url):
+            problem = _url_problem(text, self.url, self.relative)
+            if problem is not None:
+                return problem
+        found = self.disallowed.search(text) if self.disallowed is not None else None
+        if found is not None:
+            return f"contains {found.group(0)!r}, which AMP does not allow here"
         return None
+
+    def required_with(self, value: str | None) -> tuple[str, ...]:
+        """The attributes this one needs beside it, with this value."""
+        if self.requires_if is not None and self.requires_if.fullmatch(value or "") is None:
+            return ()
+        return self.requires
 
 
 class Group(NamedTuple):
@@ -84,8 +105,33 @@ class Group(NamedTuple):
     rule: str | None = None
 
 
+class ChildTags(NamedTuple):
+    """The validator's constraint on an element's child elements."""
+
+    names: frozenset[str] = frozenset()
+    first: frozenset[str] = frozenset()
+    exactly: int | None = None
+    minimum: int | None = None
+
+
+class Nested(NamedTuple):
+    """A tag spec of an HTML element that stands directly inside an AMP component
+    (``amp-accordion > section``, ``amp-sidebar > nav[toolbar]``): what it must have
+    there. ``dispatch`` names the attributes that make the validator use this spec."""
+
+    tag: str
+    parent: str
+    mandatory: tuple[str, ...]
+    dispatch: tuple[str, ...]
+    children: ChildTags | None
+
+
 class Component(NamedTuple):
-    """One AMP component of the table."""
+    """One AMP component (one tag spec of the validator's table).
+
+    ``dispatch`` names the attributes (and values) that make the validator judge an
+    element by this spec rather than the component's general one (``amp-ad
+    type="custom"``, ``amp-carousel lightbox``)."""
 
     name: str
     layouts: frozenset[Layout]
@@ -96,6 +142,20 @@ class Component(NamedTuple):
     default_height: bool = False
     extension: str | None = None
     spec: str | None = None
+    spec_name: str | None = None
+    dispatch: tuple[tuple[str, str | None], ...] = ()
+    disallowed_ancestors: tuple[str, ...] = ()
+    children: ChildTags | None = None
+
+    def matches(self, el: Element) -> bool:
+        """Whether the element has the attributes that select this spec."""
+        if not self.dispatch:
+            return False
+        for name, value in self.dispatch:
+            attr = el.get(name)
+            if attr is None or (value is not None and (attr.value or "") != value):
+                return False
+        return True
 
 
 class HtmlElementRule(NamedTuple):
@@ -114,9 +174,20 @@ class ComponentTable(NamedTuple):
     prefixes: tuple[str, ...]
     layout_attributes: frozenset[str]
     html: Mapping[str, HtmlElementRule]
+    variants: Mapping[str, tuple[Component, ...]] = {}
+    revision: str = ""
+    nested: Mapping[str, tuple[Nested, ...]] = {}
 
     def allows(self, component: Component, name: str) -> bool:
-        """Whether ``name`` is an attribute ``component`` accepts."""
+        """Whether ``name`` is an attribute ``component`` accepts; an amp-bind ``[x]``
+        is accepted where the table lists it or ``x`` is accepted."""
+        if self._allows(component, name):
+            return True
+        if name.startswith("[") and name.endswith("]"):
+            return self._allows(component, name[1:-1])
+        return False
+
+    def _allows(self, component: Component, name: str) -> bool:
         return (
             name in component.attributes
             or name in self.global_attributes
@@ -132,47 +203,108 @@ class TableError(ValueError):
     """The component table is malformed (a bug in the data file)."""
 
 
-@lru_cache(maxsize=1)
-def table() -> ComponentTable:
-    """The component table shipped beside this module (loaded once)."""
+def _read(relative: str) -> bytes:
     # the module's loader reads the file beside it, from a folder or a zip alike
     # (importlib.resources.files would import zipfile and tempfile for the same)
-    data = __spec__.loader.get_data(  # type: ignore[union-attr]
-        os.path.join(os.path.dirname(__file__), TABLE_FILE)
-    )
-    return parse_table(read_toml(data))
+    path = os.path.normpath(os.path.join(os.path.dirname(__file__), relative))
+    return __spec__.loader.get_data(path)  # type: ignore[union-attr,no-any-return]
+
+
+@lru_cache(maxsize=1)
+def table() -> ComponentTable:
+    """The component table: the AMP validator's (``src/ampcheck/data/amp_validator.json``,
+    built by ``scripts/amp_table.py``) with ampcheck's overrides (loaded once)."""
+    validator = json.loads(_read(VALIDATOR_TABLE))
+    return parse_table(read_toml(_read(OVERRIDES_FILE)), validator)
 
 
 def component(name: str) -> Component | None:
+    """The general spec of a component."""
     return table().components.get(name.lower())
+
+
+def component_for(el: Element) -> Component | None:
+    """The spec the validator judges this element by."""
+    variants = table().variants.get(el.name.lower(), ())
+    for variant in variants[1:]:
+        if variant.matches(el):
+            return variant
+    return variants[0] if variants else None
 
 
 # -- loading -----------------------------------------------------------------------------
 
-_COMPONENT_KEYS = {
-    "extension", "spec", "layouts", "default-width", "default-height", "include",
-    "one-of", "any-of", "attributes",
-}  # fmt: skip
-_LIST_KEYS = {"attributes", "one-of", "any-of"}
-_ATTRIBUTE_KEYS = {
-    "mandatory", "pattern", "values", "case-insensitive", "empty", "url", "relative",
-    "requires",
-}  # fmt: skip
+_OVERRIDE_KEYS = {"format", "global", "html", "rules"}
 
 
-def parse_table(data: Mapping[str, Any]) -> ComponentTable:
-    """Build the table from the TOML data, rejecting unknown keys and values."""
-    if data.get("format") != 1:
+def parse_table(data: Mapping[str, Any], validator: Mapping[str, Any]) -> ComponentTable:
+    """Build the table from the validator's table and the TOML overrides."""
+    if data.get("format") != 1 or validator.get("format") != 1:
         raise TableError("unsupported table format (expected format = 1)")
+    _check_keys(data, _OVERRIDE_KEYS, "overrides")
     glob = _table(data, "global", "")
-    lists = {
-        name: _check_keys(_table(data["lists"], name, "lists"), _LIST_KEYS, f"lists.{name}")
-        for name in data.get("lists", {})
+    lists = _table(validator, "attr_lists", "")
+    rules = _table(data, "rules", "")
+    variants = {
+        name: _variants(name, specs, lists, rules.get(name, {}))
+        for name, specs in _table(validator, "tags", "").items()
+        if name.startswith("amp-")
     }
-    components = {
-        name: _component(name, raw, lists) for name, raw in _table(data, "components", "").items()
-    }
-    html = {
+    global_specs = [a for a in lists.get("$GLOBAL_ATTRS", []) if not _transformed(a)]
+    layout_names = {a["name"] for a in lists.get("$AMP_LAYOUT_ATTRS", [])}
+    info = validator.get("validator", {})
+    return ComponentTable(
+        components={name: specs[0] for name, specs in variants.items() if specs},
+        global_attributes=frozenset(a["name"] for a in global_specs),
+        global_values={
+            a["name"]: _attribute(a, f"$GLOBAL_ATTRS.{a['name']}")
+            for a in global_specs
+            if a["name"] not in glob.get("unchecked-values", ())
+        },
+        prefixes=tuple(glob.get("prefixes", ())),
+        layout_attributes=frozenset(layout_names | set(glob.get("layout-attributes", ()))),
+        html=_html(data),
+        variants=variants,
+        revision=f"spec file revision {info.get('spec_file_revision')}",
+        nested=_nested(_table(validator, "tags", "")),
+    )
+
+
+def _nested(tags: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, tuple[Nested, ...]]:
+    """The HTML tag specs whose mandatory parent is an AMP component."""
+    out: dict[str, tuple[Nested, ...]] = {}
+    for name, specs in tags.items():
+        if is_amp_name(name):
+            continue  # AMP components are judged by their own specs
+        found = tuple(
+            Nested(
+                tag=name,
+                parent=spec["mandatory_parent"].lower(),
+                mandatory=tuple(a["name"] for a in spec.get("attrs", []) if a.get("mandatory")),
+                dispatch=tuple(a["name"] for a in spec.get("attrs", []) if "dispatch_key" in a),
+                children=_children(spec.get("child_tags")),
+            )
+            for spec in specs
+            if spec.get("mandatory_parent", "").lower().startswith("amp-")
+        )
+        if found:
+            out[name] = found
+    return out
+
+
+def _children(raw: Mapping[str, Any] | None) -> ChildTags | None:
+    if not raw:
+        return None
+    return ChildTags(
+        names=frozenset(raw.get("child_tag_name_oneof", ())),
+        first=frozenset(raw.get("first_child_tag_name_oneof", ())),
+        exactly=raw.get("mandatory_num_child_tags"),
+        minimum=raw.get("mandatory_min_num_child_tags"),
+    )
+
+
+def _html(data: Mapping[str, Any]) -> dict[str, HtmlElementRule]:
+    return {
         name: HtmlElementRule(
             name=name,
             use=str(raw["use"]),
@@ -181,60 +313,102 @@ def parse_table(data: Mapping[str, Any]) -> ComponentTable:
         )
         for name, raw in _table(_table(data, "html", ""), "elements", "html").items()
     }
-    return ComponentTable(
-        components=components,
-        global_attributes=frozenset(glob.get("attributes", ())),
-        global_values={
-            name: _attribute(name, spec, f"global.attribute-values.{name}")
-            for name, spec in glob.get("attribute-values", {}).items()
-        },
-        prefixes=tuple(glob.get("prefixes", ())),
-        layout_attributes=frozenset(glob.get("layout-attributes", ())),
-        html=html,
-    )
+
+
+def _transformed(attr: Mapping[str, Any]) -> bool:
+    """An attribute of transformed AMP only (the AMP cache's output, not a post's)."""
+    return "transformed" in attr.get("enabled_by", ())
+
+
+def _general(spec: Mapping[str, Any]) -> bool:
+    """Whether a tag spec applies in an ordinary page: not only inside an AMP story,
+    and not only with the Bento (1.0) script of another extension."""
+    where = f"{spec.get('mandatory_parent', '')} {spec.get('mandatory_ancestor', '')}"
+    return "AMP-STORY" not in where and not spec.get("requires_condition", "").endswith("1.0")
+
+
+def _variants(
+    name: str,
+    specs: list[Mapping[str, Any]],
+    lists: Mapping[str, Any],
+    rules: Mapping[str, Any],
+) -> tuple[Component, ...]:
+    kept = [s for s in specs if _general(s)] or specs[:1]
+    built = [_component(name, spec, lists, rules) for spec in kept]
+    base = {a for a, spec in built[0].attributes.items() if spec.mandatory} if built else set()
+    out = built[:1]
+    for comp, spec in zip(built[1:], kept[1:], strict=True):
+        out.append(comp._replace(dispatch=_dispatch(comp, spec, base)))
+    return tuple(out)
+
+
+def _dispatch(
+    comp: Component, spec: Mapping[str, Any], base: set[str]
+) -> tuple[tuple[str, str | None], ...]:
+    """What selects a variant: its dispatch keys, else the mandatory attributes the
+    general spec does not have."""
+    keyed = [a for a in spec.get("attrs", []) if "dispatch_key" in a]
+    if keyed:
+        return tuple(
+            (a["name"], (a.get("value") or [None])[0] if "VALUE" in a["dispatch_key"] else None)
+            for a in keyed
+        )
+    extra = [a for a, s in comp.attributes.items() if s.mandatory and a not in base]
+    return tuple((a, None) for a in sorted(extra))
 
 
 def _component(
-    name: str, raw: Mapping[str, Any], lists: Mapping[str, Mapping[str, Any]]
+    name: str,
+    spec: Mapping[str, Any],
+    lists: Mapping[str, Any],
+    rules: Mapping[str, Any],
 ) -> Component:
-    """One component of the table, with the attribute lists it includes."""
-    where = f"components.{name}"
-    if not name.startswith("amp-") or name != name.lower():
-        raise TableError(f"{where}: a component name is 'amp-' and lower case")
-    _check_keys(raw, _COMPONENT_KEYS, where)
-    parts: list[Mapping[str, Any]] = []
-    for included in raw.get("include", []):
+    """One tag spec of the validator's table, with the attribute lists it includes."""
+    where = f"tags.{name}"
+    raw_attrs = list(spec.get("attrs", []))
+    for included in spec.get("attr_lists", []):
         if included not in lists:
             raise TableError(f"{where}: unknown attribute list {included!r}")
-        parts.append(lists[included])
-    parts.append(raw)
+        raw_attrs.extend(lists[included])
     attributes: dict[str, AttributeSpec] = {}
-    one_of: list[Group] = []
-    any_of: list[Group] = []
-    for part in parts:
-        for attr, spec in part.get("attributes", {}).items():
-            attributes[attr] = _attribute(attr, spec, f"{where}.attributes.{attr}")
-        one_of.extend(_group(g, f"{where}.one-of") for g in part.get("one-of", []))
-        any_of.extend(_group(g, f"{where}.any-of") for g in part.get("any-of", []))
-    try:
-        layouts = frozenset(Layout(v) for v in raw.get("layouts", []))
-    except ValueError as exc:
-        raise TableError(f"{where}.layouts: {exc}") from None
-    for group in (*one_of, *any_of):
-        for attr in group.attributes:
-            if attr not in attributes:
-                raise TableError(f"{where}: group attribute {attr!r} is not listed")
+    any_of: list[Group] = [Group(tuple(g)) for g in spec.get("mandatory_anyof", [])]
+    one_of: list[Group] = [Group(tuple(g)) for g in spec.get("mandatory_oneof", [])]
+    for raw in raw_attrs:
+        if _transformed(raw):
+            continue
+        attr = _attribute(raw, f"{where}.{raw['name']}")
+        alternatives = tuple(raw.get("alternative_names", ()))
+        if alternatives and attr.mandatory:
+            any_of.append(Group((attr.name, *alternatives)))
+            attr = attr._replace(mandatory=False)
+        for alt in alternatives:
+            attributes.setdefault(alt, attr._replace(name=alt))
+        attributes[attr.name] = attr
+        for key, groups in (("mandatory_oneof", one_of), ("mandatory_anyof", any_of)):
+            if key in raw and Group(tuple(raw[key])) not in groups:
+                groups.append(Group(tuple(raw[key])))
+    rule = rules.get("one-of-rule")
     return Component(
         name=name,
-        layouts=layouts,
+        layouts=_layouts(spec.get("layouts", []), where),
         attributes=attributes,
-        one_of=tuple(one_of),
+        one_of=tuple(g._replace(rule=rule) for g in one_of),
         any_of=tuple(any_of),
-        default_width=bool(raw.get("default-width", False)),
-        default_height=bool(raw.get("default-height", False)),
-        extension=raw.get("extension"),
-        spec=raw.get("spec"),
+        default_width=bool(spec.get("defines_default_width", False)),
+        default_height=bool(spec.get("defines_default_height", False)),
+        extension=(spec.get("requires_extension") or [None])[0],
+        spec=DOCS_URL.format(name=name),
+        spec_name=spec.get("spec_name"),
+        disallowed_ancestors=tuple(a.lower() for a in spec.get("disallowed_ancestor", ())),
+        children=_children(spec.get("child_tags")),
     )
+
+
+def _layouts(values: list[str], where: str) -> frozenset[Layout]:
+    try:
+        return frozenset(Layout(v) for v in values)
+    except ValueError as exc:
+        raise TableError(f"{where}.layouts: {exc}") from None
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
@@ -251,33 +425,41 @@ def _check_keys(raw: Mapping[str, Any], known: set[str], where: str) -> Mapping[
     return raw
 
 
-def _attribute(name: str, raw: Mapping[str, Any], where: str) -> AttributeSpec:
-    _check_keys(raw, _ATTRIBUTE_KEYS, where)
-    flags = re.IGNORECASE if raw.get("case-insensitive") else 0
+def _regex(text: str | None, flags: int, where: str) -> re.Pattern[str] | None:
+    if text is None:
+        return None
     try:
-        pattern = re.compile(raw["pattern"], flags) if "pattern" in raw else None
+        return re.compile(text, flags)
     except re.error as exc:
-        raise TableError(f"{where}.pattern: {exc}") from None
+        raise TableError(f"{where}: {exc}") from None
+
+
+def _attribute(raw: Mapping[str, Any], where: str) -> AttributeSpec:
+    """An attribute of the validator's table: ``value`` (exact), ``value_casei``,
+    ``value_regex`` / ``value_regex_casei`` (the whole value), ``value_url``,
+    ``disallowed_value_regex`` (anywhere in the value, any case), triggers."""
+    values: list[str] | None = raw.get("value")
+    casei: list[str] | None = raw.get("value_casei")
+    listed = casei or (values if values != [""] else None)
+    regex = raw.get("value_regex_casei") or raw.get("value_regex")
+    flags = re.IGNORECASE if "value_regex_casei" in raw else 0
+    url = raw.get("value_url")
     return AttributeSpec(
-        name=name,
+        name=raw["name"],
         mandatory=bool(raw.get("mandatory", False)),
-        pattern=pattern,
-        values=tuple(raw["values"]) if "values" in raw else None,
-        case_insensitive=bool(raw.get("case-insensitive", False)),
-        empty=bool(raw.get("empty", False)),
-        url=tuple(p.lower() for p in raw["url"]) if "url" in raw else None,
-        relative=bool(raw.get("relative", True)),
-        requires=tuple(raw.get("requires", ())),
+        pattern=_regex(regex, flags, f"{where}.value_regex"),
+        values=tuple(listed) if listed else None,
+        case_insensitive=casei is not None,
+        empty=values == [""],
+        url=tuple(url["protocols"]) if url else None,
+        relative=bool(url.get("allow_relative", True)) if url else True,
+        requires=tuple(raw.get("also_requires_attr", ())),
+        disallowed=_regex(
+            raw.get("disallowed_value_regex"), re.IGNORECASE, f"{where}.disallowed_value_regex"
+        ),
+        requires_if=_regex(raw.get("trigger_if_value_regex"), 0, f"{where}.trigger"),
+        empty_url=bool(url.get("allow_empty", False)) if url else False,
     )
-
-
-def _group(raw: Any, where: str) -> Group:
-    if isinstance(raw, list):
-        return Group(tuple(raw))
-    if isinstance(raw, dict) and isinstance(raw.get("attributes"), list):
-        _check_keys(raw, {"attributes", "rule"}, where)
-        return Group(tuple(raw["attributes"]), raw.get("rule"))
-    raise TableError(f"{where}: a group is a list of attributes or {{attributes, rule}}")
 
 
 # -- URLs ----------------------------------------------------------------------------------
@@ -300,12 +482,17 @@ def _url_problem(value: str, protocols: tuple[str, ...], relative: bool) -> str 
     if not value.strip():
         return "must be a URL, not empty"
     scheme = url_scheme(value)
+    if scheme is not None and scheme in protocols:
+        return None
+    if len(protocols) > 3:  # a long list reads better after the problem
+        listed = ", ".join(f"{p}:" for p in protocols)
+        if scheme is None:
+            return None if relative else f"must be an absolute URL ({listed})"
+        return f"must not be a {scheme}: URL ({listed})"
     shown = " or ".join(f"{p}:" for p in protocols)
     if scheme is None:
         return None if relative else f"must be an absolute {shown} URL"
-    if scheme not in protocols:
-        return f"must be a {shown} URL, not {scheme}:"
-    return None
+    return f"must be a {shown} URL, not {scheme}:"
 
 
 # -- layouts and sizes ------------------------------------------------------------------
