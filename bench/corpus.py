@@ -208,7 +208,9 @@ def generate(out: Path, posts: int, seed: int = 1) -> list[Path]:
     (layouts / "post.html").write_text("---\nlayout: default\n---\n{{ content }}\n", "utf-8")
     (layouts / "default.html").write_text(
         '<!doctype html>\n<html \u26a1 lang="en">\n<head>\n'
-        '<script async src="https://cdn.ampproject.org/v0.js"></script>\n</head>\n'
+        '<script async src="https://cdn.ampproject.org/v0.js"></script>\n'
+        '<script async custom-element="amp-twitter" '
+        'src="https://cdn.ampproject.org/v0/amp-twitter-0.1.js"></script>\n</head>\n'
         "<body>{{ content }}</body>\n</html>\n",
         "utf-8",
     )
