@@ -255,6 +255,16 @@ SHAPES = [
         per_unit=0,
     ),
     Case(
+        "AMP009",
+        "AMP components whose script the layouts do not load",
+        lambda i: (
+            f'<amp-vimeo data-videoid="{i}" width="500" height="281" layout="responsive">'
+            "</amp-vimeo>\n\n"
+        ),
+        head=FRONT.replace("layout: post", "layout: amp-page"),
+        per_unit=0,
+    ),
+    Case(
         "heading blanks",
         "`# a`, 16 blanks a unit, `b`",
         lambda i: " " * 16,
@@ -330,11 +340,16 @@ SLOW = 60.0
 
 
 def site() -> Path:
-    """A Jekyll site whose ``post`` layout exists (FM008) and is no AMP page."""
+    """A Jekyll site whose ``post`` layout exists (FM008) and is no AMP page, and whose
+    ``amp-page`` layout is an AMP page that loads no extension script (AMP009)."""
     root = Path(tempfile.mkdtemp(prefix="ampcheck-scaling-"))
     (root / "_config.yml").write_text("title: Scaling\n")
     (root / "_layouts").mkdir()
     (root / "_layouts" / "post.html").write_text("<html><body>{{ content }}</body></html>\n")
+    (root / "_layouts" / "amp-page.html").write_text(
+        '<html amp><head><script async src="https://cdn.ampproject.org/v0.js"></script>'
+        "</head><body>{{ content }}</body></html>\n"
+    )
     (root / "_posts").mkdir()
     return root
 

@@ -484,3 +484,34 @@ def amp_elements(post: Post) -> list[Element]:
 
 def _amp_elements(post: Post) -> list[Element]:
     return [el for el in post.html.elements if el.name.startswith("amp-")]
+
+
+# -- the layouts of the AMP page -------------------------------------------------------
+
+
+def amp_page_layouts(post: Post, key: str = "amp") -> tuple[tuple[str, ...], bool] | None:
+    """The layout chain the post's AMP page renders through (the amp-jekyll plugin's
+    ``amp`` layout for a post it makes an AMP version of, else the post's own), and
+    whether that chain makes an AMP document; ``None`` when the post is rendered
+    without a layout or has no Jekyll site."""
+    site = post.site
+    if site is None:
+        return None
+    if _plugin_reason(site) is not None and post.meta.get("skip_amp") is not True:
+        layout: str | None = "amp"
+        why = "front matter"
+    else:
+        layout, why = _post_layout(post, site)
+    if layout is None:
+        return None
+    decision = _chain_decision(site, layout, why)
+    return decision.chain, decision.amp
+
+
+def layout_body(site: Site, name: str) -> tuple[str, str] | None:
+    """The file of layout ``name`` as shown (``_layouts/post.html``) and its text after
+    the front matter; ``None`` when the site has no such layout."""
+    path = site.layout_file(name)
+    if path is None:
+        return None
+    return _shown(site, path), _split_front_matter(_read(path))[0]

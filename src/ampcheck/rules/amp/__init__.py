@@ -10,6 +10,7 @@ from ampcheck.rules.amp.amp005_amp_self_closing import AmpSelfClosing
 from ampcheck.rules.amp.amp006_amp_placeholder_misplaced import AmpPlaceholderMisplaced
 from ampcheck.rules.amp.amp007_amp_runtime_missing import AmpRuntimeMissing
 from ampcheck.rules.amp.amp008_amp_element_unclosed import AmpElementUnclosed
+from ampcheck.rules.amp.amp009_amp_extension_script_missing import AmpExtensionScriptMissing
 from ampcheck.rules.amp.amp010_amp_structure import AmpStructure
 
 RULES = (
@@ -21,5 +22,6 @@ RULES = (
     AmpPlaceholderMisplaced,
     AmpRuntimeMissing,
     AmpElementUnclosed,
+    AmpExtensionScriptMissing,
     AmpStructure,
 )
