@@ -13,13 +13,13 @@ hold script tags that a layout may print.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ampcheck.document.layouts import RUNTIME_RE, amp_page_layouts, layout_body
-from ampcheck.document.site import in_source
 
 if TYPE_CHECKING:
     from ampcheck.document.post import Post
@@ -53,6 +53,8 @@ _INCLUDE_RE = re.compile(r"\s*(?P<name>[^\s%}]+)")
 #: the text that marks an extension script held somewhere a layout may print from
 _SCRIPT_MARKERS = ("custom-element", "custom-template")
 MAX_INCLUDE_DEPTH = 8
+#: files larger than this are not read for script tags
+_MAX_READ = 1_000_000
 
 
 class ScriptScan(NamedTuple):
@@ -259,10 +261,8 @@ def _site_printed_scripts(site: Site) -> tuple[str, ...]:
         found: list[str] = []
         if any(marker in str(site.config) for marker in _SCRIPT_MARKERS):
             found.append("_config.yml holds a script tag a layout may print")
-        data = site.config.get("data_dir", "_data")
-        data_dir = in_source(site.root, data if isinstance(data, str) else "_data")
-        for folder, what in ((data_dir, "data file"), (site.plugins_dir, "plugin")):
-            hit = _file_with_marker(folder)
+        for folder, what in ((site.data_dir, "data file"), (site.plugins_dir, "plugin")):
+            hit = _file_with_marker(site, folder)
             if hit is not None:
                 found.append(f"the {what} {hit} holds a script tag a layout may print")
         found.extend(
@@ -274,15 +274,22 @@ def _site_printed_scripts(site: Site) -> tuple[str, ...]:
     return site.amp_cache[key]  # type: ignore[no-any-return]
 
 
-def _file_with_marker(folder: Path) -> str | None:
-    if not folder.is_dir():
-        return None
-    for path in sorted(folder.rglob("*")):
-        try:
-            if path.is_file() and path.stat().st_size < 1_000_000:
+def _file_with_marker(site: Site, folder: Path) -> str | None:
+    """The first file below ``folder`` (no hidden folder, no link to a folder
+    followed) whose text holds an extension script's attribute."""
+    for where, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(where, name)
+            try:
+                if not path.is_file() or path.stat().st_size > _MAX_READ:
+                    continue
                 text = path.read_text(encoding="utf-8", errors="replace")
-                if any(marker in text for marker in _SCRIPT_MARKERS):
-                    return path.name
-        except OSError:
-            continue
+            except OSError:
+                continue
+            if any(marker in text for marker in _SCRIPT_MARKERS):
+                try:
+                    return path.relative_to(site.root).as_posix()
+                except ValueError:
+                    return str(path)
     return None

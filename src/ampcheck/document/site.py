@@ -62,12 +62,13 @@ class Site:
         return self._fingerprint
 
     def _template_digest(self) -> str:
-        """A hash of every file in the layouts, includes and plugins folders, and of the
-        Gemfile: whether a post is an AMP page depends on them."""
+        """A hash of every file in the layouts, includes, plugins and data folders, and
+        of the Gemfile: whether a post is an AMP page, and the scripts its page loads,
+        depend on them."""
         import hashlib
 
         digest = hashlib.sha256()
-        for folder in (self.layouts_dir, self.includes_dir, self.plugins_dir):
+        for folder in (self.layouts_dir, self.includes_dir, self.plugins_dir, self.data_dir):
             if not folder.is_dir():
                 continue
             for path in _files_under(folder):
@@ -99,6 +100,11 @@ class Site:
     def includes_dir(self) -> Path:
         name = self.config.get("includes_dir", "_includes")
         return in_source(self.root, name if isinstance(name, str) else "_includes")
+
+    @property
+    def data_dir(self) -> Path:
+        name = self.config.get("data_dir", "_data")
+        return in_source(self.root, name if isinstance(name, str) else "_data")
 
     @property
     def plugins_dir(self) -> Path:
