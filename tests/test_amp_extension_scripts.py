@@ -156,3 +156,18 @@ def test_findings_on_the_same_site_without_jekyll(tmp_path: Path) -> None:
         "_includes/amp-head.html, _layouts/loud.html; layout chain twice -> loud): AMP "
         "allows it once"
     ) in lines[2]
+
+
+def test_a_data_file_that_may_print_the_script_is_seen_through_the_cache(tmp_path: Path) -> None:
+    """The data folder is part of what the cache keys a post's result on: a script tag
+    added there (which a layout may print) silences the report at once."""
+    _write(tmp_path)
+    post = str(tmp_path / "_posts" / "2020-01-02-vimeo.md")
+    cache = ["--cache-dir", str(tmp_path / ".cache"), "--select", "AMP009"]
+    assert "AMP009" in invoke(post, *cache).out
+    data = tmp_path / "_data" / "amp.yml"
+    data.parent.mkdir()
+    data.write_text(f"scripts: '{_script('amp-vimeo').strip()}'\n", encoding="utf-8")
+    again = invoke(post, *cache)
+    assert again.code == 0, again.out
+    assert "AMP009" not in again.out
