@@ -171,3 +171,44 @@ def test_a_data_file_that_may_print_the_script_is_seen_through_the_cache(tmp_pat
     again = invoke(post, *cache)
     assert again.code == 0, again.out
     assert "AMP009" not in again.out
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # start tags and Liquid never closed: read in one pass, not retried
+        "<script async " + "{{ a }} " * 60,
+        "<script " * 3000,
+        "{% a " * 3000,
+        "<!--" * 3000,
+        "{% comment %}" * 3000,
+    ],
+    ids=["liquid-in-an-open-script", "open-scripts", "open-tags", "open-comments", "comments"],
+)
+def test_templates_that_never_close_a_tag(tmp_path: Path, head: str) -> None:
+    _write(tmp_path)
+    include = tmp_path / "_includes" / "amp-head.html"
+    include.write_text(RUNTIME + head, encoding="utf-8")
+    result = invoke(str(tmp_path / "_posts" / "2020-01-01-youtube.md"), "--select", "AMP009")
+    assert result.code in (0, 1), result.err
+    assert "internal error" not in result.out + result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "reported"),
+    [
+        ("vimeo.html", False),  # followed: it loads amp-vimeo
+        ("/vimeo.html", False),  # Jekyll joins it to the includes folder too
+        ("../_includes/vimeo.html", False),  # Jekyll refuses it: not followed
+        ("missing.html", False),  # not in the site: a theme gem's
+        ("empty.html", True),  # read: it loads nothing
+    ],
+)
+def test_include_names(tmp_path: Path, name: str, reported: bool) -> None:
+    _write(tmp_path)
+    (tmp_path / "_includes" / "empty.html").write_text("\n", encoding="utf-8")
+    (tmp_path / "_includes" / "amp-head.html").write_text(
+        RUNTIME + "{% include " + name + " %}\n", encoding="utf-8"
+    )
+    result = invoke(str(tmp_path / "_posts" / "2020-01-02-vimeo.md"), "--select", "AMP009")
+    assert ("<amp-vimeo> needs the amp-vimeo extension script" in result.out) is reported

@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 #: the AMP runtime (AMP HTML specification, "Required markup"; lts/ is the long-term
 #: release channel, v0.mjs the module build)
 RUNTIME_RE = re.compile(r"cdn\.ampproject\.org/(?:lts/)?v0\.m?js", re.IGNORECASE)
-_LIQUID = r"\{\{.*?\}\}|\{%.*?%\}"
+# one way only to read a start tag (Liquid ends at its first closing mark, a lone
+# brace is no Liquid): one never closed costs linear time, not exponential
+_LIQUID = r"\{\{(?:(?!\}\}|\{\{).)*\}\}|\{%(?:(?!%\}|\{%).)*%\}"
 _TEMPLATE_TOKEN_RE = re.compile(
-    r"<html(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^>\"'{]|\{)*)>"
+    r"<html(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^>\"'{]|\{(?![{%]))*)>"
     r"|\{%-?\s*include(?P<relative>_relative)?\s+(?P<include>[^\s%}]+)[^%]*?-?%\}",
     re.IGNORECASE | re.DOTALL,
 )

@@ -25,14 +25,15 @@ if TYPE_CHECKING:
     from ampcheck.document.post import Post
     from ampcheck.document.site import Site
 
-_HIDDEN_RE = re.compile(
-    r"<!--.*?-->|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL
-)
-_LIQUID = r"\{\{.*?\}\}|\{%.*?%\}"
+_HIDDEN_OPEN_RE = re.compile(r"<!--|\{%-?\s*comment\s*-?%\}")
+_COMMENT_END_RE = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+# each alternative starts differently, and Liquid ends at its first closing mark: one
+# way only to read a tag, so that a start tag never closed costs linear time
+_LIQUID = r"\{\{(?:(?!\}\}|\{\{).)*\}\}|\{%(?:(?!%\}|\{%).)*%\}"
 _TOKEN_RE = re.compile(
-    r"<script(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^>\"'{]|\{)*)>"
+    r"<script(?=[\s>/{])(?P<attrs>(?:" + _LIQUID + r"|\"[^\"]*\"|'[^']*'|[^<>\"'{]|\{(?![{%]))*)>"
     r"|<head(?=[\s>])"
-    r"|\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}",
+    r"|\{%-?\s*(?P<tag>\w+)(?P<args>(?:(?!%\}|\{%).)*?)-?%\}",
     re.IGNORECASE | re.DOTALL,
 )
 _ATTR_RE = re.compile(
@@ -50,6 +51,10 @@ _QUIET_TAGS = frozenset(
     }
 )  # fmt: skip
 _INCLUDE_RE = re.compile(r"\s*(?P<name>[^\s%}]+)")
+#: the include names Jekyll accepts (Jekyll::Tags::IncludeTag, VALID_FILENAME_CHARS
+#: and INVALID_SEQUENCES)
+_INCLUDE_NAME_RE = re.compile(r"[\w/.\-()+~#@]+", re.ASCII)
+_INVALID_SEQUENCE_RE = re.compile(r"[./]{2,}")
 #: the text that marks an extension script held somewhere a layout may print from
 _SCRIPT_MARKERS = ("custom-element", "custom-template")
 MAX_INCLUDE_DEPTH = 8
@@ -153,7 +158,7 @@ def scan_template(
     site: Site, text: str, source: str, depth: int, seen: frozenset[str]
 ) -> ScriptScan:
     """The extension scripts of one template, its static includes followed in place."""
-    text = _HIDDEN_RE.sub(" ", text)
+    text = strip_hidden(text)
     loaded: list[tuple[str, str]] = []
     maybe: set[str] = set()
     unresolved: list[str] = []
@@ -195,6 +200,24 @@ def scan_template(
     )
 
 
+def strip_hidden(text: str) -> str:
+    """The template without its HTML comments and Liquid ``comment`` blocks (each
+    replaced by a space; one left open takes in the rest of the text)."""
+    parts: list[str] = []
+    pos = 0
+    while (m := _HIDDEN_OPEN_RE.search(text, pos)) is not None:
+        parts.append(text[pos : m.start()])
+        if m.group(0) == "<!--":
+            end = text.find("-->", m.end())
+            pos = len(text) if end < 0 else end + 3
+        else:
+            close = _COMMENT_END_RE.search(text, m.end())
+            pos = len(text) if close is None else close.end()
+        parts.append(" ")
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def _script_extension(attrs: str, source: str) -> tuple[str, str | None] | None:
     """The extension a ``<script>`` start tag loads (``None``: it loads none), and why
     it cannot be told when Liquid writes it."""
@@ -219,9 +242,12 @@ def _included(
     the site cannot be told."""
     m = _INCLUDE_RE.match(args)
     name = m.group("name").strip("'\"") if m else ""
-    if tag not in ("include", "include_cached") or not name or "{" in name:
+    if tag not in ("include", "include_cached") or _INCLUDE_NAME_RE.fullmatch(name) is None:
         return ScriptScan(unresolved=(f"{{% {tag}{args.rstrip()} %}} in {source}",))
-    path = site.includes_dir / name
+    if _INVALID_SEQUENCE_RE.search(name):
+        # Jekyll refuses the name (an include outside the includes folder)
+        return ScriptScan(unresolved=(f"{{% {tag} {name} %}} in {source} is refused by Jekyll",))
+    path = site.includes_dir / name.lstrip("/")
     try:
         shown = path.relative_to(site.root).as_posix()
     except ValueError:
