@@ -3,6 +3,7 @@ from its layouts, or loads twice."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,56 +14,10 @@ from ampcheck.document.scripts import PageScripts, page_scripts
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.amp import components as amp
+from ampcheck.rules.amp import extensions
 
-#: components of the AMP runtime itself: no extension script
-BUILT_IN = frozenset({"amp-img", "amp-pixel", "amp-layout"})
-#: tags provided by another extension than the one of their own name (the validator's
-#: ``requires_extension``); every other ``amp-*`` tag is its own extension
-EXTENSION_OF = {
-    "amp-embed": "amp-ad",
-    "amp-state": "amp-bind",
-    "amp-bind-macro": "amp-bind",
-    "amp-list-load-more": "amp-list",
-    "amp-inline-gallery-pagination": "amp-inline-gallery",
-    "amp-inline-gallery-thumbnails": "amp-inline-gallery",
-    "amp-web-push-widget": "amp-web-push",
-    "amp-story-page": "amp-story",
-    "amp-story-grid-layer": "amp-story",
-    "amp-story-cta-layer": "amp-story",
-    "amp-story-bookend": "amp-story",
-    "amp-story-animation": "amp-story",
-}
-#: tag prefixes whose tags all come from one extension
-EXTENSION_PREFIXES = (
-    ("amp-story-interactive-", "amp-story-interactive"),
-    ("amp-story-shopping-", "amp-story-shopping"),
-)
-#: the version of an extension's script where it is not 0.1
-VERSIONS = {"amp-story": "1.0"}
-TEMPLATE = "amp-mustache"
-
-
-def extension_of(tag: str) -> str | None:
-    """The extension whose script an ``amp-*`` tag needs (``None``: built in)."""
-    tag = tag.lower()
-    if tag in BUILT_IN:
-        return None
-    known = amp.component(tag)
-    if known is not None:
-        return known.extension
-    for prefix, extension in EXTENSION_PREFIXES:
-        if tag.startswith(prefix):
-            return extension
-    return EXTENSION_OF.get(tag, tag)
-
-
-def script_tag(extension: str) -> str:
-    attribute = "custom-template" if extension == TEMPLATE else "custom-element"
-    version = VERSIONS.get(extension, "0.1")
-    return (
-        f'<script async {attribute}="{extension}" '
-        f'src="https://cdn.ampproject.org/v0/{extension}-{version}.js"></script>'
-    )
+#: the alternatives that provide a tag, each the extensions it needs together
+Needs = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,47 +39,59 @@ class AmpExtensionScriptMissing(Rule):
     Options = ExtensionScriptOptions
 
     def check(self, post: Post) -> Iterator[Violation]:
-        used = _used_extensions(post)
+        used = _used(post)
         if not used or not amp_decision(post, self.options.amp_key).amp:
             return
         scripts = page_scripts(post, self.options.amp_key)
         if scripts is None:
             return
-        in_post = _post_scripts(post)
-        for extension, el in used.items():
-            count = scripts.loaded[extension] + in_post.count(extension)
-            if count > 1:
-                yield _twice(el, extension, scripts, in_post.count(extension))
-            elif count or extension in scripts.maybe:
-                continue
-            elif not scripts.unresolved:
-                yield _missing(el, extension, scripts)
-            elif self.options.report_unresolved:
-                yield _unresolved(el, extension, scripts)
+        in_post = Counter(_post_scripts(post))
+        done: set[str] = set()
+        for el, alternatives in used:
+            for extension in _wanted(alternatives, scripts, in_post):
+                if extension in done:
+                    continue
+                done.add(extension)
+                count = scripts.loaded[extension] + in_post[extension]
+                if count > 1:
+                    yield _twice(el, extension, scripts, in_post[extension])
+                elif count or extension in scripts.maybe:
+                    continue
+                elif not scripts.unresolved:
+                    yield _missing(el, extension, scripts)
+                elif self.options.report_unresolved:
+                    yield _unresolved(el, extension, scripts)
 
 
-def _used_extensions(post: Post) -> dict[str, Element]:
-    """Each extension the post's components need, with the first element needing it."""
-    used: dict[str, Element] = {}
+def _wanted(alternatives: Needs, scripts: PageScripts, in_post: Counter[str]) -> tuple[str, ...]:
+    """The extensions to judge for an element: the first alternative the page loads (or
+    may load) in full, else the first one."""
+    for alternative in alternatives:
+        if all(scripts.loaded[ext] or in_post[ext] or ext in scripts.maybe for ext in alternative):
+            return alternative
+    return alternatives[0]
+
+
+def _used(post: Post) -> list[tuple[Element, Needs]]:
+    """The post's elements that need an extension script, with what provides them."""
+    found: list[tuple[Element, Needs]] = []
     for el in _components(post):
-        if el.name == "template" or el.name == "script":
-            extension: str | None = TEMPLATE
+        if el.name in ("template", "script"):
+            kind = _value(el, "type" if el.name == "template" else "template")
+            extension = extensions.table().templates.get(kind)
+            alternatives: Needs | None = ((extension,),) if extension else None
         else:
-            extension = extension_of(el.name)
-        if extension is not None:
-            used.setdefault(extension, el)
-    return used
+            alternatives = extensions.needs(el.name)
+        if alternatives:
+            found.append((el, alternatives))
+    return found
 
 
 def _components(post: Post) -> list[Element]:
     """The post's AMP elements and its amp-mustache templates, in document order."""
     found = list(amp_elements(post))
-    for el in post.html.find_all("template"):
-        if _value(el, "type") == TEMPLATE:
-            found.append(el)
-    for el in post.html.find_all("script"):
-        if _value(el, "template") == TEMPLATE:
-            found.append(el)
+    found.extend(el for el in post.html.find_all("template") if el.get("type") is not None)
+    found.extend(el for el in post.html.find_all("script") if el.get("template") is not None)
     return sorted(found, key=lambda el: el.start)
 
 
@@ -146,9 +113,9 @@ def _post_scripts(post: Post) -> list[str]:
 
 def _what(el: Element) -> str:
     if el.name == "template":
-        return f'<template type="{TEMPLATE}">'
+        return f'<template type="{_value(el, "type")}">'
     if el.name == "script":
-        return f'<script template="{TEMPLATE}">'
+        return f'<script template="{_value(el, "template")}">'
     return f"<{el.name}>"
 
 
@@ -164,7 +131,7 @@ def _missing(el: Element, extension: str, scripts: PageScripts) -> Violation:
     return Violation(
         *_span(el),
         f"{_what(el)} needs the {extension} extension script, which the post's AMP page "
-        f"does not load (layout chain {_chain(scripts)}): add {script_tag(extension)} "
+        f"does not load (layout chain {_chain(scripts)}): add {extensions.script_tag(extension)} "
         f"to the <head> in {scripts.target}",
     )
 
@@ -174,11 +141,18 @@ def _twice(el: Element, extension: str, scripts: PageScripts, in_post: int) -> V
     if in_post:
         where.append("the post" if in_post == 1 else f"the post ({in_post} times)")
     places = ", ".join(where)
+    count = len(scripts.where.get(extension, ())) + in_post
+    # the validator only warns about a few extensions loaded twice, for now
+    warn = extension in extensions.table().duplicates_warn
+    verdict = (
+        "the AMP validator warns that this will soon be an error" if warn else "AMP allows it once"
+    )
     return Violation(
         *_span(el),
-        f"the {extension} extension script that {_what(el)} needs is loaded "
-        f"{len(scripts.where.get(extension, ())) + in_post} times (from {places}; layout "
-        f"chain {_chain(scripts)}): AMP allows it once; keep one in {scripts.target}",
+        f"the {extension} extension script that {_what(el)} needs is loaded {count} times "
+        f"(from {places}; layout chain {_chain(scripts)}): {verdict}; keep one in "
+        f"{scripts.target}",
+        severity=Severity.WARNING if warn else None,
     )
 
 
