@@ -41,6 +41,7 @@ class Codec(NamedTuple):
     run_re: re.Pattern[str]
     strict: bool
     pair_re: re.Pattern[str]
+    loose: frozenset[str]
 
 
 # The code pages as data: the name messages give, the Python codec, whether it is read
@@ -82,8 +83,12 @@ def _class(chars: list[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
 
 
-def _codec(name: str, decode: dict[int, list[str]], strict: bool) -> Codec:
+def _codec(name: str, python_codec: str, sloppy: bool, strict: bool) -> Codec:
+    decode = _decode_map(python_codec, sloppy)
     to_byte = {ch: b for b, chars in decode.items() for ch in chars}
+    # C1 controls the code page reads as such, not for a byte it leaves undefined:
+    # ISO-8859 and Latin-1 text has them, text a browser read as Windows-125x has not
+    loose = frozenset(ch for ch, b in to_byte.items() if ch == chr(b) and _defines(python_codec, b))
 
     def of(lo: int, hi: int) -> str:
         return _class([ch for ch, b in to_byte.items() if lo <= b <= hi])
@@ -99,14 +104,21 @@ def _codec(name: str, decode: dict[int, list[str]], strict: bool) -> Codec:
         # class several times faster than one that starts with a repeat
         run = f"{high}{high}+"
     pair = f"[{lead2[1:-1]}{lead3[1:-1]}{lead4[1:-1]}]{cont}"
-    return Codec(name, to_byte, re.compile(run), strict, re.compile(pair))
+    return Codec(name, to_byte, re.compile(run), strict, re.compile(pair), loose)
+
+
+def _defines(python_codec: str, b: int) -> bool:
+    try:
+        bytes([b]).decode(python_codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @cache
 def codecs() -> tuple[Codec, ...]:
     return tuple(
-        _codec(name, _decode_map(python_codec, sloppy), strict)
-        for name, python_codec, sloppy, strict in CODE_PAGES
+        _codec(name, python_codec, sloppy, strict) for name, python_codec, sloppy, strict in CODE_PAGES
     )
 
 
@@ -171,7 +183,7 @@ def _spans(text: str, codec: Codec) -> Iterator[_Span]:
         if codec.strict:
             # the whole run or nothing
             covered = sum(end - start for start, end, _ in seqs) == run.end() - run.start()
-            if seqs and covered and _one_script(seqs):
+            if seqs and covered and _one_script(text, seqs):
                 span = _make_span(seqs)
                 # one letter of three bytes spelled by three letters (Ukrainian дії
                 # spells 䳿) is no stronger than a lone pair
@@ -188,11 +200,17 @@ def _spans(text: str, codec: Codec) -> Iterator[_Span]:
             yield _make_span(group)
 
 
-def _one_script(group: list[tuple[int, int, str]]) -> bool:
-    """The letters a run of a strict codec decodes to are of one script: real
-    Ukrainian ``ПІДІ`` spells valid UTF-8 too, but for Greek and Latin (``ϲĲ``)."""
+def _one_script(text: str, group: list[tuple[int, int, str]]) -> bool:
+    """The letters a run of a strict codec decodes to are of one script (real
+    Ukrainian ``ПІДІ`` spells valid UTF-8 too, but for Greek and Latin: ``ϲĲ``), and
+    a run of letters decodes to letters or punctuation (``ВІДІ`` spells ``²Ĳ``;
+    ``вЂњ`` is ``“``)."""
     scripts = {_script(ch) for _, _, ch in group if ch.isalpha()} - {""}
-    return len(scripts) <= 1
+    if len(scripts) > 1:
+        return False
+    if not text[group[0][0] : group[-1][1]].isalpha():
+        return True
+    return all(ch.isalpha() or "\u2000" <= ch <= "\u206f" for _, _, ch in group)
 
 
 def _make_span(group: list[tuple[int, int, str]]) -> _Span:
@@ -398,6 +416,7 @@ class _Claim(NamedTuple):
     codec: str
     active: bool
     weight: int
+    loose: int
 
 
 class _Round(NamedTuple):
@@ -567,7 +586,10 @@ def _codec_claims(text: str, codec: Codec, spans: list[_Span], regions: _Regions
     # differently, the one that explains more of the post with common characters that
     # fit the words around them wins
     weight = sum(s.end - s.start for s in accepted if _likely(text, s, found.fixed[s]))
-    return [_Claim(s, found.fixed[s], codec.name, ev.active, weight) for s in accepted]
+    # and then the one that reads fewer C1 controls as such: Turkish damage read as
+    # Windows-1254 needs none, read as Windows-1252 it needs Latin-1's
+    loose = sum(text.count(c, s.start, s.end) for s in accepted for c in codec.loose)
+    return [_Claim(s, found.fixed[s], codec.name, ev.active, weight, loose) for s in accepted]
 
 
 def _rare(repaired: str) -> bool:
@@ -683,12 +705,13 @@ def _main_script(text: str) -> str:
 
 
 def _disjoint(claims: list[_Claim]) -> list[_Claim]:
-    """Where both codecs claim the same text, the one with more evidence in the
-    whole text wins, then the longer claim, then the one giving more letters."""
+    """Where codecs claim the same text, the one with more evidence in the whole text
+    wins, then the one reading fewer C1 controls, then the longer claim, then the one
+    giving more letters."""
 
-    def rank(c: _Claim) -> tuple[int, int, int, int]:
+    def rank(c: _Claim) -> tuple[int, int, int, int, int]:
         letters = sum(ch.isalpha() for ch in c.repaired)
-        return (-int(c.active), -c.weight, -(c.span.end - c.span.start), -letters)
+        return (-int(c.active), -c.weight, c.loose, -(c.span.end - c.span.start), -letters)
 
     # the characters the claims chosen so far cover: each claim looks at its own span
     # only (one codec's spans are disjoint, so this is linear in the text)
