@@ -214,7 +214,7 @@ SIGNS = [
     "5 µs", "5µs", "nº 7", "Nº", "1ª", "1ª vez", "20 °C", "20°", "± 2", "±2", "¶ 3", "¶",
     "§ 4", "§4", "a · b", "·", "© 2020", "©2020", "Acme®", "®", "10\u00a0km", "p.\u00a012",
     "«\u00a0oui\u00a0»", "¿qué?", "¡sí!",
-]
+]  # fmt: skip
 
 
 def sign_paragraph(rng: random.Random, line: str) -> str:
@@ -255,7 +255,7 @@ def sign_cases(rng: random.Random, text: str, kinds: list[str]) -> Iterator[Case
     for kind in kinds:
         if kind not in READ:
             continue
-        damaged = paragraphs[:i] + [DAMAGE[kind](paragraphs[i])] + paragraphs[i + 1 :]
+        damaged = [*paragraphs[:i], DAMAGE[kind](paragraphs[i]), *paragraphs[i + 1 :]]
         yield Case("signs in a damaged paragraph", original.encode(), "\n\n".join(damaged).encode())
 
 
@@ -373,7 +373,9 @@ def measure(tool: Ampcheck | Ftfy, corpus: Corpus, negatives: list[bytes]) -> di
         v[0] for k, v in per_kind.items() if k != "all damaged posts"
     )
     cells: dict[str, str] = {}
-    for kind, (found, exact, n) in sorted(per_kind.items(), key=lambda kv: kv[0] != "all damaged posts"):
+    for kind, (found, exact, n) in sorted(
+        per_kind.items(), key=lambda kv: kv[0] != "all damaged posts"
+    ):
         cells[f"{kind}: recall / exact"] = f"{found / n:.1%} / {exact / n:.1%} (of {n})"
     for group, posts in corpus.clean.items():
         flagged = sum(tool.flags(p) or tool.repair(p) != p for p in posts)
@@ -429,14 +431,17 @@ def show_failures(tool: Ampcheck | Ftfy, corpus: Corpus) -> None:
         if repaired != case.original:
             for got, want in zip(repaired.splitlines(), case.original.splitlines(), strict=False):
                 if got != want:
-                    print(f"MISS {case.kind}: {got.decode(errors='replace')!r} != {want.decode(errors='replace')!r}")
+                    shown = got.decode(errors="replace"), want.decode(errors="replace")
+                    print(f"MISS {case.kind}: {shown[0]!r} != {shown[1]!r}")
                     break
     for group, posts in corpus.clean.items():
         for p in posts:
             if tool.flags(p) or tool.repair(p) != p:
                 for got, want in zip(tool.repair(p).splitlines(), p.splitlines(), strict=False):
                     if got != want:
-                        print(f"FALSE {group}: {want.decode()!r} -> {got.decode(errors='replace')!r}")
+                        print(
+                            f"FALSE {group}: {want.decode()!r} -> {got.decode(errors='replace')!r}"
+                        )
                         break
 
 

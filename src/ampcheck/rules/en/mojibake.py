@@ -17,7 +17,6 @@ letter of the word's script.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -118,7 +117,8 @@ def _defines(python_codec: str, b: int) -> bool:
 @cache
 def codecs() -> tuple[Codec, ...]:
     return tuple(
-        _codec(name, python_codec, sloppy, strict) for name, python_codec, sloppy, strict in CODE_PAGES
+        _codec(name, python_codec, sloppy, strict)
+        for name, python_codec, sloppy, strict in CODE_PAGES
     )
 
 
@@ -185,10 +185,10 @@ def _spans(text: str, codec: Codec) -> Iterator[_Span]:
             covered = sum(end - start for start, end, _ in seqs) == run.end() - run.start()
             if seqs and covered and _one_script(text, seqs):
                 span = _make_span(seqs)
-                # one letter of three bytes spelled by three letters (Ukrainian дії
-                # spells 䳿) is no stronger than a lone pair
-                word = span.decoded.isalpha() and text[run.start() : run.end()].isalpha()
-                yield span._replace(strong=False) if len(seqs) == 1 and word else span
+                # one letter of three bytes (Ukrainian дії spells 䳿, н’є spells 풺) is
+                # no stronger than a lone pair
+                one = len(seqs) == 1 and span.decoded.isalpha()
+                yield span._replace(strong=False) if one else span
             continue
         group: list[tuple[int, int, str]] = []
         for seq in seqs:
@@ -554,6 +554,7 @@ def _evidence(
     view = _View(text, found.fixed)
     proves = {
         s: not s.strong
+        and not _spaced(text, s)
         and (
             _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
             or (codec.strict and _strict_pair_proves(text, s))
@@ -637,6 +638,12 @@ def _likely(text: str, s: _Span, repaired: str) -> bool:
     )
 
 
+def _spaced(text: str, s: _Span) -> bool:
+    """A lone pair that is a no-break space before a word (de\u00a0\u00e0,
+    v\u00a0\u00fa\u010delu), read as a rare letter (Mac Roman: \u028e, \u029c)."""
+    return not s.strong and text[s.start] == "\u00a0" and _rare(s.decoded)
+
+
 def _box(ch: str) -> bool:
     """A box-drawing or block character (cp437 has them for bytes B0..DF)."""
     return "\u2500" <= ch <= "\u259f"
@@ -651,6 +658,8 @@ def _accepted(text: str, s: _Span, ev: _Evidence, region_shown: bool, codec: Cod
     """Whether a span of a codec is damage, given what the codec's spans show
     (``region_shown``: whether they show damage in the span's region)."""
     ch = s.decoded
+    if _spaced(text, s):
+        return False
     if len(ch) > 1 or (s.strong and (ev.fits[s] or ev.certain)) or ev.proves[s]:
         return True
     if codec.strict and not region_shown:
@@ -658,11 +667,7 @@ def _accepted(text: str, s: _Span, ev: _Evidence, region_shown: bool, codec: Cod
         # it proves itself, or where the post is damaged, as a letter glued to a word
         # of its script
         return (
-            ev.active
-            and ch.isalpha()
-            and _script(ch) == ev.script
-            and ev.fits[s]
-            and not _rare(ch)
+            ev.active and ch.isalpha() and _script(ch) == ev.script and ev.fits[s] and not _rare(ch)
         )
     # beside damage, a letter of the script the damage restores may touch a word of
     # another (XML\u06cc in Persian); in a damaged region, a sign may touch any (5 Âµs)
