@@ -39,8 +39,9 @@ class Codec(NamedTuple):
     to_byte: dict[str, int]
     run_re: re.Pattern[str]
     strict: bool
-    pair_re: re.Pattern[str]
     loose: frozenset[str]
+    leads: frozenset[str]  # the characters it reads as a UTF-8 lead byte (C2..F4)
+    conts: frozenset[str]  # and as a continuation byte (80..BF)
 
 
 # The code pages as data: the name messages give, the Python codec, whether it is read
@@ -102,8 +103,9 @@ def _codec(name: str, python_codec: str, sloppy: bool, strict: bool) -> Codec:
         # spelled [c][c]+, not [c]{{2,}}: re finds a pattern that starts with a plain
         # class several times faster than one that starts with a repeat
         run = f"{high}{high}+"
-    pair = f"[{lead2[1:-1]}{lead3[1:-1]}{lead4[1:-1]}]{cont}"
-    return Codec(name, to_byte, re.compile(run), strict, re.compile(pair), loose)
+    leads = frozenset(ch for ch, b in to_byte.items() if 0xC2 <= b <= 0xF4)
+    conts = frozenset(ch for ch, b in to_byte.items() if 0x80 <= b <= 0xBF)
+    return Codec(name, to_byte, re.compile(run), strict, loose, leads, conts)
 
 
 def _defines(python_codec: str, b: int) -> bool:
@@ -458,9 +460,7 @@ def _claims(text: str) -> list[_Claim]:
     """
     regions: _Regions | None = None
     claims: list[_Claim] = []
-    for codec in codecs():
-        if not codec.pair_re.search(text):
-            continue
+    for codec in _codecs_in(text):
         spans = list(_spans(text, codec))
         if spans:
             regions = regions or _Regions(text)
@@ -730,12 +730,37 @@ def _disjoint(claims: list[_Claim]) -> list[_Claim]:
     return sorted(chosen, key=lambda c: c.span.start)
 
 
+@cache
+def _any_pair_re() -> re.Pattern[str]:
+    """Where a character some codec reads as a UTF-8 lead byte is followed by one some
+    codec reads as a continuation byte: elsewhere no codec finds anything (one scan of
+    the text, not one per codec)."""
+    lead = {ch for c in codecs() for ch in c.leads}
+    cont = {ch for c in codecs() for ch in c.conts}
+    return re.compile(_class(sorted(lead)) + _class(sorted(cont)))
+
+
+def _codecs_in(text: str) -> list[Codec]:
+    """The codecs that read a lead byte followed by a continuation byte in ``text``."""
+    pending = list(codecs())
+    found: list[Codec] = []
+    search = _any_pair_re().search
+    m = search(text)
+    while m and pending:
+        a, b = m.group()
+        for codec in [c for c in pending if a in c.leads and b in c.conts]:
+            pending.remove(codec)
+            found.append(codec)
+        m = search(text, m.start() + 1)  # pairs may overlap
+    return sorted(found, key=codecs().index)
+
+
 BYTE_ORDER_MARK = "\ufeff"
 
 
 def find_mojibake(text: str) -> list[Repair]:
     """Every damaged span of ``text`` with its original (byte order marks left out)."""
-    if text.isascii():
+    if text.isascii() or not _any_pair_re().search(text):
         return []
     return [
         Repair(
