@@ -747,7 +747,7 @@ def _codecs_in(text: str) -> list[Codec]:
     search = _any_pair_re().search
     m = search(text)
     while m and pending:
-        a, b = m.group()
+        a, b = text[m.start()], text[m.start() + 1]
         for codec in [c for c in pending if a in c.leads and b in c.conts]:
             pending.remove(codec)
             found.append(codec)
