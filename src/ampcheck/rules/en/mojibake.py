@@ -1,7 +1,8 @@
 """Finding and undoing mojibake: UTF-8 text that was decoded with an 8-bit codec.
 
-When UTF-8 bytes are decoded as Mac Roman, Windows-1252 or Latin-1, every byte of a
-multi-byte character becomes one character of the 8-bit codec: ``’`` (E2 80 99)
+When UTF-8 bytes are decoded with an 8-bit code page (Mac Roman, Windows-1252, Latin-1,
+Windows-1250/1251/1253/1254/1257, ISO-8859-2, cp437: the table ``CODE_PAGES``), every
+byte of a multi-byte character becomes one character of the code page: ``’`` (E2 80 99)
 becomes ``‚Äô`` (Mac Roman) or ``â€™`` (Windows-1252). Because each such character
 stands for exactly one byte, encoding a damaged span back with the same codec gives
 the original bytes, and decoding those as UTF-8 gives the original text exactly.
@@ -12,6 +13,13 @@ rarely encodes to valid multi-byte UTF-8. The rare ambiguous case is a lone
 two-character pair (``Ã©``, ``√©``); it is repaired only when the post shows the
 same damage elsewhere, or when the pair stands inside a word and decodes to a
 letter of the word's script.
+
+Code pages whose high half holds the letters of the languages they serve (Cyrillic,
+Greek, Central European, Turkish, Baltic, cp437's box drawings) are "strict": their
+damage counts only as whole runs of valid UTF-8 that decode to plausible text, and
+their lone pairs mostly where the region (a paragraph, a line of the front matter) is
+shown damaged. In a region shown damaged, a lone pair that decodes to a sign of
+Latin-1 (µ º ª ° ±) is repaired whatever the word beside it (rules/EN001.md).
 """
 
 from __future__ import annotations
