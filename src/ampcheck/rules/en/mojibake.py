@@ -214,13 +214,13 @@ def _one_script(text: str, group: list[tuple[int, int, str]]) -> bool:
     """The letters a run of a strict codec decodes to are of one script (real
     Ukrainian ``ПІДІ`` spells valid UTF-8 too, but for Greek and Latin: ``ϲĲ``), and
     a run of letters decodes to letters or punctuation (``ВІДІ`` spells ``²Ĳ``;
-    ``вЂњ`` is ``“``)."""
+    ``вЂњ`` is ``“``, ``Âť`` is ``»``)."""
     scripts = {_script(ch) for _, _, ch in group if ch.isalpha()} - {""}
     if len(scripts) > 1:
         return False
-    if not text[group[0][0] : group[-1][1]].isalpha():
-        return True
-    return all(ch.isalpha() or "\u2000" <= ch <= "\u206f" for _, _, ch in group)
+    if len(group) == 1 or not text[group[0][0] : group[-1][1]].isalpha():
+        return True  # a lone pair is weighed by its region
+    return all(ch.isalpha() or unicodedata.category(ch)[0] in "PM" for _, _, ch in group)
 
 
 def _make_span(group: list[tuple[int, int, str]]) -> _Span:
@@ -331,7 +331,8 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     if _modifier_letter(ch) and before.isalpha() and after.isalpha():
         return before.islower() or after.islower()  # o\u00ca\u00bbzgartirish: an okina
     if pair[0] in "Â¬" and ch in _C2_MARKS and (before.isalnum() or after.isalnum()):
-        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage:
+        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage (and
+        # Âµ, ¬µ the micro sign):
         # nothing writes a capital A circumflex or a not sign against a word
         return True
     if not _latin_letter(ch):
@@ -367,7 +368,7 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     )
 
 
-_C2_MARKS = frozenset("«»°©®±·¿¡§¶")
+_C2_MARKS = frozenset("«»°©®±·¿¡§¶µºª")
 # Letters by Unicode that write no word: the florin sign, ordinal indicators, the micro
 # sign, and the Greek letters of maths (Mac Roman damage is full of them)
 _SIGN_LETTERS = frozenset("ƒªºµπΩ")
@@ -532,6 +533,8 @@ def _repairs(text: str, codec: Codec, spans: list[_Span]) -> _Repairs:
     for s in spans:
         fixed = s.decoded
         for depth, r in enumerate(rounds[s]):
+            if r.weak and _rare(r.text):
+                break  # a word of the first repair read once more (Ukrainian Сі as ѳ)
             plain = _plain_pair(fixed, r.text, script, *_context(text, s))
             if not (proven[s, depth] or (depth in twice and plain)):
                 break
@@ -604,8 +607,11 @@ def _codec_claims(text: str, codec: Codec, spans: list[_Span], regions: _Regions
 def _rare(repaired: str) -> bool:
     """The repair holds a character hardly any text has: a Latin letter of Extended-B
     or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, ə), a modifier or combining
-    mark."""
-    return any("\u0180" <= ch <= "\u036f" and ch not in _COMMON_EXTENDED for ch in repaired)
+    mark, an archaic Cyrillic letter (ѳ, ѣ)."""
+    return any(
+        ("\u0180" <= ch <= "\u036f" and ch not in _COMMON_EXTENDED) or "\u0460" <= ch <= "\u0489"
+        for ch in repaired
+    )
 
 
 _COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
