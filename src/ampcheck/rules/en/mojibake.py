@@ -567,7 +567,9 @@ def _evidence(
         s: not s.strong
         and not _spaced(text, s)
         and (
-            _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
+            _strict_pair_proves(text, s)
+            if codec.strict and _box(text[s.start])
+            else _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
             or (codec.strict and _strict_pair_proves(text, s))
         )
         for s in spans
@@ -626,6 +628,10 @@ def _strict_pair_proves(text: str, s: _Span) -> bool:
     (``Е›pisu``: śpisu), when the pair decodes to a common letter of the word's script."""
     before, after = _context(text, s)
     pair = text[s.start : s.end]
+    if _box(pair[0]) and _box(pair[-1]):
+        # two box drawings (├┤a┼┐a is a drawing) stand only for a sign of Latin-1 (┬╗: »)
+        ch = s.decoded
+        return "\u00a0" <= ch <= "\u00bf" and not (_box(before) or _box(after))
     if _box(pair[0]):
         # or a sign or letter of Latin-1 outside box drawings (┬½ for «, ├⌐ for é)
         return (
