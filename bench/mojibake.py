@@ -330,7 +330,7 @@ def build(rng: random.Random, langs: dict[str, list[str]], posts: int, extra: in
     page that serves a few), their damaged copies, and clean posts of hard text."""
     names = sorted(langs)
     chosen = [names[i % len(names)] for i in range(posts)]
-    for served in {v for v in LANGUAGES.values() if v}:
+    for served in sorted({v for v in LANGUAGES.values() if v}):
         have = [n for n in names if n.split("_")[0].split("@")[0] in served]
         chosen += [have[i % len(have)] for i in range(extra if have else 0)]
     corpus = Corpus()
