@@ -28,7 +28,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ampcheck import plugins
@@ -130,31 +130,111 @@ def make_post(rng: random.Random, lines: list[str], hard: bool = False) -> str:
     return "\n".join(out)
 
 
+def read_as(codec: str, sloppy: bool = True) -> Callable[[bytes], str]:
+    """Bytes read with an 8-bit code page; ``sloppy`` as browsers read it (a byte the
+    code page leaves undefined becomes the C1 control of the same number)."""
+
+    def read(data: bytes) -> str:
+        out = []
+        for b in data:
+            try:
+                out.append(bytes([b]).decode(codec))
+            except UnicodeDecodeError:
+                if not sloppy:
+                    raise
+                out.append(chr(b))
+        return "".join(out)
+
+    return read
+
+
 def sloppy_cp1252(data: bytes) -> str:
     """Bytes read as Windows-1252 the way browsers do (undefined bytes: C1 controls)."""
-    return "".join(
-        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in data
-    )
+    return read_as("cp1252")(data)
 
 
-DAMAGE: dict[str, Callable[[str], str]] = {
-    "Mac Roman": lambda t: t.encode().decode("mac_roman"),
-    "Windows-1252": lambda t: sloppy_cp1252(t.encode()),
-    "Latin-1": lambda t: t.encode().decode("latin-1"),
-    "twice over": lambda t: sloppy_cp1252(sloppy_cp1252(t.encode()).encode()),
+READ: dict[str, Callable[[bytes], str]] = {
+    "Mac Roman": read_as("mac_roman"),
+    "Windows-1252": sloppy_cp1252,
+    "Latin-1": read_as("latin-1"),
+    "Windows-1250": read_as("cp1250"),
+    "ISO-8859-2": read_as("iso8859_2"),
+    "Windows-1251": read_as("cp1251"),
+    "Windows-1253": read_as("cp1253"),
+    "Windows-1254": read_as("cp1254"),
+    "Windows-1257": read_as("cp1257"),
+    "cp437": read_as("cp437"),
 }
 
 
-def damaged_cases(rng: random.Random, text: str) -> Iterator[Case]:
+def rounds(*names: str) -> Callable[[str], str]:
+    """UTF-8 text read with each code page in turn, saved as UTF-8 each time."""
+
+    def damage(text: str) -> str:
+        for name in names:
+            text = READ[name](text.encode())
+        return text
+
+    return damage
+
+
+# The languages each code page serves (gettext catalog names); None: every language.
+CENTRAL = ("pl", "cs", "sk", "hu", "ro", "hr", "sl")
+CYRILLIC = ("ru", "uk", "bg", "sr", "be", "mk")
+WESTERN = ("fr", "de", "es", "it", "pt", "da", "sv", "nl", "ca", "is")
+LANGUAGES: dict[str, tuple[str, ...] | None] = {
+    "Mac Roman": None,
+    "Windows-1252": None,
+    "Latin-1": None,
+    "Windows-1250": CENTRAL,
+    "ISO-8859-2": CENTRAL,
+    "Windows-1251": CYRILLIC,
+    "Windows-1253": ("el",),
+    "Windows-1254": ("tr", "az"),
+    "Windows-1257": ("lt", "lv", "et"),
+    "cp437": WESTERN,
+}
+DAMAGE: dict[str, Callable[[str], str]] = {name: rounds(name) for name in READ}
+# damage done over two and three rounds, on the languages of the first code page
+COMBINED: dict[str, tuple[str, ...]] = {
+    "twice over": ("Windows-1252", "Windows-1252"),
+    "Mac Roman, then Windows-1252": ("Mac Roman", "Windows-1252"),
+    "Windows-1251, then Windows-1252": ("Windows-1251", "Windows-1252"),
+    "Windows-1250, then Windows-1252": ("Windows-1250", "Windows-1252"),
+    "Windows-1253, then Mac Roman": ("Windows-1253", "Mac Roman"),
+    "three rounds of Windows-1252": ("Windows-1252",) * 3,
+    "Windows-1251, then Windows-1252 twice": ("Windows-1251", "Windows-1252", "Windows-1252"),
+}
+for _name, _pages in COMBINED.items():
+    DAMAGE[_name] = rounds(*_pages)
+    LANGUAGES[_name] = LANGUAGES[_pages[0]]
+
+# Signs and letter-like symbols, alone and against words and numbers
+SIGNS = [
+    "5 µs", "5µs", "nº 7", "Nº", "1ª", "1ª vez", "20 °C", "20°", "± 2", "±2", "¶ 3", "¶",
+    "§ 4", "§4", "a · b", "·", "© 2020", "©2020", "Acme®", "®", "10\u00a0km", "p.\u00a012",
+    "«\u00a0oui\u00a0»", "¿qué?", "¡sí!",
+]  # fmt: skip
+
+
+def sign_paragraph(rng: random.Random, line: str) -> str:
+    """A line of text with signs inserted between its words."""
+    words = line.split(" ")
+    for sign in rng.sample(SIGNS, 4):
+        words.insert(rng.randrange(len(words) + 1), sign)
+    return " ".join(words)
+
+
+def damaged_cases(rng: random.Random, text: str, kinds: list[str]) -> Iterator[Case]:
     original = text.encode()
-    for kind, damage in DAMAGE.items():
-        yield Case(kind, original, damage(text).encode())
+    for kind in kinds:
+        yield Case(kind, original, DAMAGE[kind](text).encode())
     # one pasted paragraph
     paragraphs = text.split("\n\n")
     candidates = [i for i, p in enumerate(paragraphs) if not p.isascii() and i > 0]
     if candidates:
         i = rng.choice(candidates)
-        kind = rng.choice(list(DAMAGE)[:3])
+        kind = rng.choice(kinds[:3])
         paragraphs[i] = DAMAGE[kind](paragraphs[i])
         yield Case("one paragraph", original, "\n\n".join(paragraphs).encode())
     # a file saved in a legacy code page
@@ -164,6 +244,19 @@ def damaged_cases(rng: random.Random, text: str) -> Iterator[Case]:
             break
         except UnicodeEncodeError:
             continue
+
+
+def sign_cases(rng: random.Random, text: str, kinds: list[str]) -> Iterator[Case]:
+    """A paragraph with signs in it, damaged by each code page of the language."""
+    paragraphs = text.split("\n\n")
+    i = rng.randrange(1, len(paragraphs))
+    paragraphs[i] = sign_paragraph(rng, paragraphs[i])
+    original = "\n\n".join(paragraphs)
+    for kind in kinds:
+        if kind not in READ:
+            continue
+        damaged = [*paragraphs[:i], DAMAGE[kind](paragraphs[i]), *paragraphs[i + 1 :]]
+        yield Case("signs in a damaged paragraph", original.encode(), "\n\n".join(damaged).encode())
 
 
 class Ampcheck:
@@ -226,71 +319,130 @@ def ftfy_negative_cases() -> list[str]:
     return [c["original"] for c in json.loads(path.read_text(encoding="utf-8"))]
 
 
+def kinds_for(lang: str) -> list[str]:
+    """The kinds of damage a post in ``lang`` gets: the code pages that serve it."""
+    base = lang.split("_")[0].split("@")[0]
+    return [k for k, langs in LANGUAGES.items() if langs is None or base in langs]
+
+
+def build(rng: random.Random, langs: dict[str, list[str]], posts: int, extra: int) -> Corpus:
+    """Clean posts in every language (and ``extra`` more in the languages of each code
+    page that serves a few), their damaged copies, and clean posts of hard text."""
+    names = sorted(langs)
+    chosen = [names[i % len(names)] for i in range(posts)]
+    for served in sorted({v for v in LANGUAGES.values() if v}):
+        have = [n for n in names if n.split("_")[0].split("@")[0] in served]
+        chosen += [have[i % len(have)] for i in range(extra if have else 0)]
+    corpus = Corpus()
+    for lang in chosen:
+        text = make_post(rng, langs[lang])
+        corpus.clean["clean posts, every language"].append(text.encode())
+        kinds = kinds_for(lang)
+        corpus.damaged.extend(damaged_cases(rng, text, kinds))
+        corpus.damaged.extend(sign_cases(rng, text, kinds))
+        with_signs = "\n\n".join(sign_paragraph(rng, p) for p in text.split("\n\n"))
+        corpus.clean["clean posts with signs"].append(with_signs.encode())
+    cyrillic = [line for n in names if n in CYRILLIC for line in langs[n]]
+    latin = [line for n in names if n in WESTERN + CENTRAL + ("en_GB",) for line in langs[n]]
+    for _ in range(extra):
+        mixed = [f"{rng.choice(cyrillic)} ({rng.choice(latin)})" for _ in range(30)]
+        corpus.clean["clean mixed Latin/Cyrillic"].append(make_post(rng, mixed).encode())
+    corpus.clean["hard correct text"] = [
+        make_post(rng, HARD_CORRECT, hard=True).encode() for _ in range(50)
+    ]
+    return corpus
+
+
+@dataclass
+class Corpus:
+    clean: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    damaged: list[Case] = field(default_factory=list)
+
+
+def measure(tool: Ampcheck | Ftfy, corpus: Corpus, negatives: list[bytes]) -> dict[str, str]:
+    """One column of the table."""
+    start = time.perf_counter()
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for case in corpus.damaged:
+        exact = tool.repair(case.damaged) == case.original
+        for kind in (case.kind, "all damaged posts"):
+            per_kind[kind][0] += tool.flags(case.damaged) if kind == case.kind else 0
+            per_kind[kind][1] += exact
+            per_kind[kind][2] += 1
+    per_kind["all damaged posts"][0] = sum(
+        v[0] for k, v in per_kind.items() if k != "all damaged posts"
+    )
+    cells: dict[str, str] = {}
+    for kind, (found, exact, n) in sorted(
+        per_kind.items(), key=lambda kv: kv[0] != "all damaged posts"
+    ):
+        cells[f"{kind}: recall / exact"] = f"{found / n:.1%} / {exact / n:.1%} (of {n})"
+    for group, posts in corpus.clean.items():
+        flagged = sum(tool.flags(p) or tool.repair(p) != p for p in posts)
+        cells[f"{group}: flagged or changed"] = f"{flagged}/{len(posts)}"
+    if negatives:
+        changed = sum(tool.repair(p) != p for p in negatives)
+        cells["ftfy negative cases: changed"] = f"{changed}/{len(negatives)}"
+    cells["internal errors"] = str(getattr(tool, "errors", 0))
+    cells["time"] = f"{time.perf_counter() - start:.1f} s"
+    return cells
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=600, help="clean posts to build")
+    parser.add_argument(
+        "--extra", type=int, default=40, help="more posts for the languages of each code page"
+    )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--failures", action="store_true", help="print ampcheck's misses")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     langs = catalogs()
     if not langs:
         print(f"no gettext catalogs under {LOCALE}", file=sys.stderr)
         return 2
-    names = sorted(langs)
-    clean: list[bytes] = []
-    damaged: list[Case] = []
-    for i in range(args.posts):
-        text = make_post(rng, langs[names[i % len(names)]])
-        clean.append(text.encode())
-        damaged.extend(damaged_cases(rng, text))
-    hard = [make_post(rng, HARD_CORRECT, hard=True).encode() for _ in range(50)]
+    corpus = build(rng, langs, args.posts, args.extra)
     negatives = [t.encode() for t in ftfy_negative_cases()]
-
     tools: list[Ampcheck | Ftfy] = [Ampcheck()]
     try:
         tools.append(Ftfy())
     except ImportError:
         print("ftfy is not installed: pip install ftfy", file=sys.stderr)
+    n_clean = sum(len(v) for v in corpus.clean.values())
     print(
-        f"{len(names)} languages, {len(clean)} clean posts, {len(damaged)} damaged posts, "
-        f"{len(hard)} posts of hard correct text, {len(negatives)} ftfy negative cases\n"
+        f"{len(langs)} languages, {n_clean} clean posts, {len(corpus.damaged)} damaged posts, "
+        f"{len(negatives)} ftfy negative cases\n"
     )
-    kinds = sorted({c.kind for c in damaged}, key=[c.kind for c in damaged].index)
-    header = "| | " + " | ".join(t.name for t in tools) + " |"
-    rows: dict[str, list[str]] = defaultdict(list)
-    for tool in tools:
-        start = time.perf_counter()
-        found = exact = 0
-        per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for case in damaged:
-            repaired = tool.repair(case.damaged)
-            hit = tool.flags(case.damaged)
-            found += hit
-            exact += repaired == case.original
-            per_kind[case.kind][0] += repaired == case.original
-            per_kind[case.kind][1] += 1
-        flagged = sum(tool.flags(p) for p in clean + hard)
-        changed = sum(tool.repair(p) != p for p in clean + hard)
-        neg_changed = sum(tool.repair(p) != p for p in negatives)
-        elapsed = time.perf_counter() - start
-        n = len(damaged)
-        rows["detection recall"].append(f"{found / n:.2%} ({found}/{n})")
-        rows["exact repair"].append(f"{exact / n:.2%} ({exact}/{n})")
-        for kind in kinds:
-            ok, total = per_kind[kind]
-            rows[f"&nbsp;&nbsp;exact: {kind}"].append(f"{ok}/{total}")
-        total_clean = len(clean) + len(hard)
-        rows["clean posts flagged"].append(f"{flagged}/{total_clean}")
-        rows["clean posts changed"].append(f"{changed}/{total_clean}")
-        if negatives:
-            rows["ftfy negative cases changed"].append(f"{neg_changed}/{len(negatives)}")
-        rows["internal errors"].append(str(getattr(tool, "errors", 0)))
-        rows["time"].append(f"{elapsed:.1f} s")
-    print(header)
+    columns = [measure(tool, corpus, negatives) for tool in tools]
+    print("| | " + " | ".join(t.name for t in tools) + " |")
     print("|---" * (len(tools) + 1) + "|")
-    for label, cells in rows.items():
-        print(f"| {label} | " + " | ".join(cells) + " |")
+    for label in columns[0]:
+        print(f"| {label} | " + " | ".join(c.get(label, "") for c in columns) + " |")
+    if args.failures:
+        show_failures(tools[0], corpus)
     return 0
+
+
+def show_failures(tool: Ampcheck | Ftfy, corpus: Corpus) -> None:
+    """The lines where ``tool``'s repair differs from the original."""
+    for case in corpus.damaged:
+        repaired = tool.repair(case.damaged)
+        if repaired != case.original:
+            for got, want in zip(repaired.splitlines(), case.original.splitlines(), strict=False):
+                if got != want:
+                    shown = got.decode(errors="replace"), want.decode(errors="replace")
+                    print(f"MISS {case.kind}: {shown[0]!r} != {shown[1]!r}")
+                    break
+    for group, posts in corpus.clean.items():
+        for p in posts:
+            if tool.flags(p) or tool.repair(p) != p:
+                for got, want in zip(tool.repair(p).splitlines(), p.splitlines(), strict=False):
+                    if got != want:
+                        print(
+                            f"FALSE {group}: {want.decode()!r} -> {got.decode(errors='replace')!r}"
+                        )
+                        break
 
 
 if __name__ == "__main__":

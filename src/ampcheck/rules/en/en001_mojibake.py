@@ -1,4 +1,5 @@
-"""EN001: UTF-8 text that was decoded as Mac Roman, Windows-1252 or Latin-1."""
+"""EN001: UTF-8 text that was decoded with an 8-bit code page (Mac Roman, Windows-1252,
+Latin-1, Windows-1250/1251/1253/1254/1257, ISO-8859-2, cp437)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def shown(text: str) -> str:
 class Mojibake(Rule):
     code = "EN001"
     name = "mojibake"
-    summary = "UTF-8 text decoded as Mac Roman, Windows-1252 or Latin-1 (mojibake)"
+    summary = "UTF-8 text decoded with an 8-bit code page such as Windows-1252 (mojibake)"
     fixable = FixAvailability.ALWAYS
 
     def check(self, post: Post) -> Iterator[Violation]:

@@ -1,7 +1,8 @@
 """Finding and undoing mojibake: UTF-8 text that was decoded with an 8-bit codec.
 
-When UTF-8 bytes are decoded as Mac Roman, Windows-1252 or Latin-1, every byte of a
-multi-byte character becomes one character of the 8-bit codec: ``’`` (E2 80 99)
+When UTF-8 bytes are decoded with an 8-bit code page (Mac Roman, Windows-1252, Latin-1,
+Windows-1250/1251/1253/1254/1257, ISO-8859-2, cp437: the table ``CODE_PAGES``), every
+byte of a multi-byte character becomes one character of the code page: ``’`` (E2 80 99)
 becomes ``‚Äô`` (Mac Roman) or ``â€™`` (Windows-1252). Because each such character
 stands for exactly one byte, encoding a damaged span back with the same codec gives
 the original bytes, and decoding those as UTF-8 gives the original text exactly.
@@ -12,12 +13,18 @@ rarely encodes to valid multi-byte UTF-8. The rare ambiguous case is a lone
 two-character pair (``Ã©``, ``√©``); it is repaired only when the post shows the
 same damage elsewhere, or when the pair stands inside a word and decodes to a
 letter of the word's script.
+
+Code pages whose high half holds the letters of the languages they serve (Cyrillic,
+Greek, Central European, Turkish, Baltic, cp437's box drawings) are "strict": their
+damage counts only as whole runs of valid UTF-8 that decode to plausible text, and
+their lone pairs mostly where the region (a paragraph, a line of the front matter) is
+shown damaged. In a region shown damaged, a lone pair that decodes to a sign of
+Latin-1 (µ º ª ° ±) is repaired whatever the word beside it (rules/EN001.md).
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,34 +35,101 @@ MAX_ROUNDS = 3  # text damaged twice (or three times) over is repaired in rounds
 
 
 class Codec(NamedTuple):
-    """An 8-bit codec as a map from characters to bytes (only the high half)."""
+    """An 8-bit codec as a map from characters to bytes (only the high half).
+
+    ``strict`` codecs are those whose high half holds the letters of the languages
+    they serve (Cyrillic, Greek, Polish, Turkish, Baltic, box drawing): correct text
+    in them is made of those characters, so their damage must show across a whole
+    run (every character of it part of a valid UTF-8 sequence) to count.
+    """
 
     name: str
     to_byte: dict[str, int]
     run_re: re.Pattern[str]
+    strict: bool
+    loose: frozenset[str]
+    leads: frozenset[str]  # the characters it reads as a UTF-8 lead byte (C2..F4)
+    conts: frozenset[str]  # and as a continuation byte (80..BF)
 
 
-def _codec(name: str, decode: dict[int, list[str]]) -> Codec:
+# The code pages as data: the name messages give, the Python codec, whether it is read
+# "sloppy" as browsers read it (WHATWG Encoding: a byte the code page leaves undefined
+# becomes the C1 control of the same number), and whether it is strict (see Codec).
+# The order settles ties: where two code pages read a span alike, the first is named.
+CODE_PAGES: tuple[tuple[str, str, bool, bool], ...] = (
+    ("Mac Roman", "mac_roman", False, False),
+    ("Windows-1252", "cp1252", True, False),
+    ("Windows-1250", "cp1250", True, True),
+    ("ISO-8859-2", "iso8859_2", False, True),
+    ("Windows-1251", "cp1251", True, True),
+    ("Windows-1253", "cp1253", True, True),
+    ("Windows-1254", "cp1254", True, True),
+    ("Windows-1257", "cp1257", True, True),
+    ("cp437", "cp437", False, True),
+)
+
+
+def _decode_map(python_codec: str, sloppy: bool) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for b in range(0x80, 0x100):
+        chars = set()
+        try:
+            chars.add(bytes([b]).decode(python_codec))
+        except UnicodeDecodeError:
+            if not sloppy:
+                continue
+            chars.add(chr(b))
+        if python_codec == "cp1252":
+            # text decoded as Latin-1 has C1 controls for all of 80..9F: they count
+            # for the same bytes
+            chars.add(chr(b))
+        out[b] = sorted(chars)
+    return out
+
+
+def _class(chars: list[str]) -> str:
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+def _codec(name: str, python_codec: str, sloppy: bool, strict: bool) -> Codec:
+    decode = _decode_map(python_codec, sloppy)
     to_byte = {ch: b for b, chars in decode.items() for ch in chars}
-    cls = "".join(re.escape(ch) for ch in sorted(to_byte))
-    # spelled [c][c]+, not [c]{2,}: re finds a pattern that starts with a plain class
-    # several times faster than one that starts with a repeat
-    return Codec(name, to_byte, re.compile(f"[{cls}][{cls}]+"))
+    # C1 controls the code page reads as such, not for a byte it leaves undefined:
+    # ISO-8859 and Latin-1 text has them, text a browser read as Windows-125x has not
+    loose = frozenset(ch for ch, b in to_byte.items() if ch == chr(b) and _defines(python_codec, b))
+
+    def of(lo: int, hi: int) -> str:
+        return _class([ch for ch, b in to_byte.items() if lo <= b <= hi])
+
+    high = _class(list(to_byte))
+    lead2, lead3, lead4, cont = of(0xC2, 0xDF), of(0xE0, 0xEF), of(0xF0, 0xF4), of(0x80, 0xBF)
+    if strict:
+        # whole runs of valid sequences only, nothing of the high half on either side
+        seq = f"(?:{lead2}{cont}|{lead3}{cont}{cont}|{lead4}{cont}{cont}{cont})"
+        run = f"(?<!{high}){seq}+(?!{high})"
+    else:
+        # spelled [c][c]+, not [c]{{2,}}: re finds a pattern that starts with a plain
+        # class several times faster than one that starts with a repeat
+        run = f"{high}{high}+"
+    leads = frozenset(ch for ch, b in to_byte.items() if 0xC2 <= b <= 0xF4)
+    conts = frozenset(ch for ch, b in to_byte.items() if 0x80 <= b <= 0xBF)
+    return Codec(name, to_byte, re.compile(run), strict, loose, leads, conts)
+
+
+def _defines(python_codec: str, b: int) -> bool:
+    try:
+        bytes([b]).decode(python_codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @cache
 def codecs() -> tuple[Codec, ...]:
-    mac = {b: [bytes([b]).decode("mac_roman")] for b in range(0x80, 0x100)}
-    # Windows-1252 as browsers read it: the five undefined bytes become the C1
-    # controls of the same number (WHATWG Encoding, windows-1252 index); text decoded
-    # as Latin-1 has C1 controls for all of 80..9F, so those count for the same bytes.
-    win: dict[int, list[str]] = {}
-    for b in range(0x80, 0x100):
-        chars = {chr(b)}
-        with contextlib.suppress(UnicodeDecodeError):
-            chars.add(bytes([b]).decode("cp1252"))
-        win[b] = sorted(chars)
-    return (_codec("Mac Roman", mac), _codec("Windows-1252", win))
+    return tuple(
+        _codec(name, python_codec, sloppy, strict)
+        for name, python_codec, sloppy, strict in CODE_PAGES
+    )
 
 
 class Repair(NamedTuple):
@@ -115,14 +189,38 @@ def _plausible(decoded: str) -> bool:
 
 def _spans(text: str, codec: Codec) -> Iterator[_Span]:
     for run in codec.run_re.finditer(text):
+        seqs = list(_sequences(text, run.start(), run.end(), codec))
+        if codec.strict:
+            # the whole run or nothing
+            covered = sum(end - start for start, end, _ in seqs) == run.end() - run.start()
+            if seqs and covered and _one_script(text, seqs):
+                span = _make_span(seqs)
+                # one letter of three bytes (Ukrainian дії spells 䳿, н’є spells 풺) is
+                # no stronger than a lone pair
+                one = len(seqs) == 1 and span.decoded.isalpha()
+                yield span._replace(strong=False) if one else span
+            continue
         group: list[tuple[int, int, str]] = []
-        for seq in _sequences(text, run.start(), run.end(), codec):
+        for seq in seqs:
             if group and group[-1][1] != seq[0]:
                 yield _make_span(group)
                 group = []
             group.append(seq)
         if group:
             yield _make_span(group)
+
+
+def _one_script(text: str, group: list[tuple[int, int, str]]) -> bool:
+    """The letters a run of a strict codec decodes to are of one script (real
+    Ukrainian ``ПІДІ`` spells valid UTF-8 too, but for Greek and Latin: ``ϲĲ``), and
+    a run of letters decodes to letters or punctuation (``ВІДІ`` spells ``²Ĳ``;
+    ``вЂњ`` is ``“``, ``Âť`` is ``»``)."""
+    scripts = {_script(ch) for _, _, ch in group if ch.isalpha()} - {""}
+    if len(scripts) > 1:
+        return False
+    if len(group) == 1 or not text[group[0][0] : group[-1][1]].isalpha():
+        return True  # a lone pair is weighed by its region
+    return all(ch.isalpha() or unicodedata.category(ch)[0] in "PM" for _, _, ch in group)
 
 
 def _make_span(group: list[tuple[int, int, str]]) -> _Span:
@@ -212,9 +310,9 @@ def _context(text: str, span: _Span) -> tuple[str, str]:
     return before, after
 
 
-# Words of one accented letter (Italian è, È, ò; French à, À; Portuguese é, à; Welsh
+# Words of one accented letter (Italian è, È, ò; French à, À; Portuguese é, à; Galician á; Welsh
 # â; Kurmanji û; Walloon å; Spanish ó between numbers).
-_ONE_LETTER_WORDS = frozenset("àâåèéòóûÀÈÉ")
+_ONE_LETTER_WORDS = frozenset("àáâåèéòóûÀÈÉ")
 
 
 def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
@@ -233,7 +331,8 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     if _modifier_letter(ch) and before.isalpha() and after.isalpha():
         return before.islower() or after.islower()  # o\u00ca\u00bbzgartirish: an okina
     if pair[0] in "Â¬" and ch in _C2_MARKS and (before.isalnum() or after.isalnum()):
-        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage:
+        # Â« and ¬´ (C2 AB) are the guillemet of Windows-1252 and Mac Roman damage (and
+        # Âµ, ¬µ the micro sign):
         # nothing writes a capital A circumflex or a not sign against a word
         return True
     if not _latin_letter(ch):
@@ -269,7 +368,7 @@ def _pair_proves(view: _View, start: int, end: int, pair: str, ch: str) -> bool:
     )
 
 
-_C2_MARKS = frozenset("«»°©®±·¿¡§¶")
+_C2_MARKS = frozenset("«»°©®±·¿¡§¶µºª")
 # Letters by Unicode that write no word: the florin sign, ordinal indicators, the micro
 # sign, and the Greek letters of maths (Mac Roman damage is full of them)
 _SIGN_LETTERS = frozenset("ƒªºµπΩ")
@@ -328,6 +427,7 @@ class _Claim(NamedTuple):
     codec: str
     active: bool
     weight: int
+    loose: int
 
 
 class _Round(NamedTuple):
@@ -361,76 +461,251 @@ def _claims(text: str) -> list[_Claim]:
     proven damage restores); or where they prove themselves (:func:`_pair_proves`).
     Repairs of repairs follow the same rule: a lone pair found inside a repair counts
     when the post shows damage done twice elsewhere, or when it proves itself.
+
+    Lone pairs are also decided per region (a paragraph, a line of the front matter):
+    a lone pair of a strict codec counts only in a region the same codec shows
+    damaged, and there a pair that decodes to a sign of Latin-1 (µ º ª ° ±, a no-break
+    space) counts whatever the word beside it.
     """
+    regions: _Regions | None = None
     claims: list[_Claim] = []
-    for codec in codecs():
+    for codec in _codecs_in(text):
         spans = list(_spans(text, codec))
-        if not spans:
-            continue
-        rounds = {s: _all_rounds(s.decoded, codec) for s in spans}
-        # neighbours read as they would once repaired all the way
-        draft = _View(text, {s: rounds[s][-1].text if rounds[s] else s.decoded for s in spans})
-        # damage done once more shows in a round that is strong, or in a lone pair that
-        # proves itself (caf\u00c3\u0192\u00c2\u00a9); at each depth on its own
-        proven: dict[tuple[_Span, int], bool] = {}
-        for s, chain in rounds.items():
-            before = s.decoded
-            for depth, r in enumerate(chain):
-                proven[s, depth] = not r.weak or _pair_proves(draft, s.start, s.end, before, r.text)
-                before = r.text
-        twice = {depth for (_, depth), ok in proven.items() if ok}
-        # the script most of the damaged text restores to (leaving out the pairs that
-        # look like a word and a mark beside it)
-        script = _main_script(
-            "".join(
-                (rounds[s][-1].text if rounds[s] else s.decoded)
-                for s in spans
-                if not _looks_written(text[s.start : s.end], *_context(text, s))
-            )
-        )
-        repaired: dict[_Span, str] = {}
-        for s in spans:
-            fixed = s.decoded
-            for depth, r in enumerate(rounds[s]):
-                plain = _plain_pair(fixed, r.text, script, *_context(text, s))
-                if not (proven[s, depth] or (depth in twice and plain)):
-                    break
-                fixed = r.text
-            if _plausible(fixed):
-                repaired[s] = fixed
-        spans = [s for s in spans if s in repaired]
-        certain = [s for s in spans if len(s.decoded) > 1]
-        fits = {s: _script_fits(s.decoded, *_context(text, s)) for s in spans}
-        restores = {s for s in spans if len(s.decoded) > 1 or s.strong}
-        view = _View(text, repaired)
-        main = _main_script("".join(s.decoded for s in restores))
-        proves = {
-            s: not s.strong and _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
-            for s in spans
-        }
-        active = bool(certain) or any(s.strong and fits[s] for s in spans) or any(proves.values())
-        weight = sum(s.end - s.start for s in spans if s.strong)
-        for s in spans:
-            ch = s.decoded
-            if len(ch) > 1 or (s.strong and (fits[s] or bool(certain))) or proves[s]:
-                ok = True
-            elif not (active and (fits[s] or (ch.isalpha() and _script(ch) == main))):
-                # beside damage, a letter of the script the damage restores may touch a
-                # word of another (XML\u06cc in Persian)
-                ok = False
-            elif unicodedata.category(ch).startswith("M") and _context(text, s)[0].isspace():
-                ok = False  # a combining mark with nothing to combine with
-            elif _looks_written(text[s.start : s.end], *_context(text, s)):
-                ok = _plain_pair(text[s.start : s.end], ch, script, *_context(text, s))
-            elif _script(ch) == "LATIN" and not _neighbours(text, s.start, s.end):
-                # a Latin letter standing alone (Welsh \u00e2'r, u.\u00fe.b., (\u0103)), but
-                # not beside a maths sign (\u221a\u03c0 \u2248 1.772 stays)
-                ok = not _beside_maths(view, s.start, s.end)
-            else:
-                ok = True
-            if ok:
-                claims.append(_Claim(s, repaired[s], codec.name, active, weight))
+        if spans:
+            regions = regions or _Regions(text)
+            claims.extend(_codec_claims(text, codec, spans, regions))
     return _disjoint(claims)
+
+
+_FRONT_MATTER_RE = re.compile("(?:\ufeff|\u00ef\u00bb\u00bf|\u00d4\u00aa\u00f8)?---[ \t]*\r?\n")
+_CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*\r?\n")
+
+
+class _Regions:
+    """The regions of a text: each line of the front matter, each paragraph after it."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        body = 0
+        opening = _FRONT_MATTER_RE.match(text)
+        if opening:
+            closing = _CLOSING_RE.search(text, opening.end())
+            body = closing.end() if closing else len(text)
+            self.starts += [m.end() for m in re.finditer("\n", text[:body])]
+        self.starts += [m.end() for m in _BLANK_LINES_RE.finditer(text, body)]
+
+    def of(self, i: int) -> int:
+        return bisect.bisect_right(self.starts, i) - 1
+
+
+class _Repairs(NamedTuple):
+    """How far each span of one codec is repaired, and the script the repairs restore."""
+
+    fixed: dict[_Span, str]
+    script: str
+
+
+def _repairs(text: str, codec: Codec, spans: list[_Span]) -> _Repairs:
+    """Each span repaired round after round, as far as the evidence goes."""
+    rounds = {s: _all_rounds(s.decoded, codec) for s in spans}
+    # neighbours read as they would once repaired all the way
+    draft = _View(text, {s: rounds[s][-1].text if rounds[s] else s.decoded for s in spans})
+    # damage done once more shows in a round that is strong, or in a lone pair that
+    # proves itself (caf\u00c3\u0192\u00c2\u00a9); at each depth on its own
+    proven: dict[tuple[_Span, int], bool] = {}
+    for s, chain in rounds.items():
+        before = s.decoded
+        for depth, r in enumerate(chain):
+            proven[s, depth] = not r.weak or _pair_proves(draft, s.start, s.end, before, r.text)
+            before = r.text
+    twice = {depth for (_, depth), ok in proven.items() if ok}
+    # the script most of the damaged text restores to (leaving out the pairs that
+    # look like a word and a mark beside it)
+    script = _main_script(
+        "".join(
+            (rounds[s][-1].text if rounds[s] else s.decoded)
+            for s in spans
+            if not _looks_written(text[s.start : s.end], *_context(text, s))
+        )
+    )
+    repaired: dict[_Span, str] = {}
+    for s in spans:
+        fixed = s.decoded
+        for depth, r in enumerate(rounds[s]):
+            if r.weak and _rare(r.text):
+                break  # a word of the first repair read once more (Ukrainian Сі as ѳ)
+            plain = _plain_pair(fixed, r.text, script, *_context(text, s))
+            if not (proven[s, depth] or (depth in twice and plain)):
+                break
+            fixed = r.text
+        if _plausible(fixed):
+            repaired[s] = fixed
+    return _Repairs(repaired, script)
+
+
+class _Evidence(NamedTuple):
+    """What one codec's spans show about the whole text and about each region."""
+
+    view: _View
+    script: str
+    main: str
+    fits: dict[_Span, bool]
+    proves: dict[_Span, bool]
+    certain: bool
+    active: bool
+    regions: frozenset[int]
+
+
+def _evidence(
+    text: str, codec: Codec, spans: list[_Span], found: _Repairs, regions: _Regions
+) -> _Evidence:
+    fits = {s: _script_fits(s.decoded, *_context(text, s)) for s in spans}
+    restores = {s for s in spans if len(s.decoded) > 1 or s.strong}
+    view = _View(text, found.fixed)
+    proves = {
+        s: not s.strong
+        and not _spaced(text, s)
+        and (
+            _strict_pair_proves(text, s)
+            if codec.strict and _box(text[s.start])
+            else _pair_proves(view, s.start, s.end, text[s.start : s.end], s.decoded)
+            or (codec.strict and _strict_pair_proves(text, s))
+        )
+        for s in spans
+    }
+    certain = [s for s in spans if len(s.decoded) > 1]
+    # the spans that show the damage by themselves
+    shown = certain + [s for s in spans if (s.strong and fits[s]) or proves[s]]
+    return _Evidence(
+        view=view,
+        script=found.script,
+        main=_main_script("".join(s.decoded for s in restores)),
+        fits=fits,
+        proves=proves,
+        certain=bool(certain),
+        active=bool(shown),
+        regions=frozenset(regions.of(s.start) for s in shown),
+    )
+
+
+def _codec_claims(text: str, codec: Codec, spans: list[_Span], regions: _Regions) -> list[_Claim]:
+    found = _repairs(text, codec, spans)
+    spans = [s for s in spans if s in found.fixed]
+    ev = _evidence(text, codec, spans, found, regions)
+    accepted = [
+        s for s in spans if _accepted(text, s, ev, regions.of(s.start) in ev.regions, codec)
+    ]
+    # how much of the text the codec explains: where two codecs read the same span
+    # differently, the one that explains more of the post with common characters that
+    # fit the words around them wins
+    weight = sum(s.end - s.start for s in accepted if _likely(text, s, found.fixed[s]))
+    # and then the one that reads fewer C1 controls as such: Turkish damage read as
+    # Windows-1254 needs none, read as Windows-1252 it needs Latin-1's
+    loose = sum(text.count(c, s.start, s.end) for s in accepted for c in codec.loose)
+    return [_Claim(s, found.fixed[s], codec.name, ev.active, weight, loose) for s in accepted]
+
+
+def _rare(repaired: str) -> bool:
+    """The repair holds a character hardly any text has: a Latin letter of Extended-B
+    or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, ə), a modifier or combining
+    mark, an archaic Cyrillic letter (ѳ, ѣ)."""
+    return any(
+        ("\u0180" <= ch <= "\u036f" and ch not in _COMMON_EXTENDED) or "\u0460" <= ch <= "\u0489"
+        for ch in repaired
+    )
+
+
+_COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
+
+
+def _strict_pair_proves(text: str, s: _Span) -> bool:
+    """A lone pair of a strict codec that no correct text spells: a box-drawing
+    character glued to a word or number (``caf├⌐``, ``20┬░``), or away from other box
+    drawings, standing for a character of Latin-1 (``┬½``: «); a letter and a
+    no-break space glued to the start of a word (``Ĺ\u00a0irina``: Širina), or a pair
+    starting with a letter of another script than the word it is glued to
+    (``Е›pisu``: śpisu), when the pair decodes to a common letter of the word's script."""
+    before, after = _context(text, s)
+    pair = text[s.start : s.end]
+    if _box(pair[0]) and _box(pair[-1]):
+        # two box drawings (├┤a┼┐a is a drawing) stand only for a sign of Latin-1 (┬╗: »)
+        ch = s.decoded
+        return "\u00a0" <= ch <= "\u00bf" and not (_box(before) or _box(after))
+    if _box(pair[0]):
+        # or a sign or letter of Latin-1 outside box drawings (┬½ for «, ├⌐ for é)
+        return (
+            before.isalnum()
+            or after.isalnum()
+            or ("\u00a0" <= s.decoded <= "\u00ff" and not (_box(before) or _box(after)))
+        )
+    ch = s.decoded
+    word = [c for c in (before, after) if c.isalpha()]
+    if not (ch.isalpha() and word and not _rare(ch)):
+        return False
+    if any(_script(c) != _script(ch) for c in word):
+        return False
+    if pair[0].isalpha() and _script(pair[0]) != _script(word[0]):
+        return True
+    return pair[-1] == "\u00a0" and not before.isalnum() and (ch.isupper() or not after.isupper())
+
+
+def _likely(text: str, s: _Span, repaired: str) -> bool:
+    """A repair with no rare character, and no capital inside a lowercase word."""
+    before, after = _context(text, s)
+    return not _rare(repaired) and not (
+        repaired[:1].isupper() and before.islower() and (after.islower() or len(repaired) > 1)
+    )
+
+
+def _spaced(text: str, s: _Span) -> bool:
+    """A lone pair that is a no-break space before a word (de\u00a0\u00e0,
+    v\u00a0\u00fa\u010delu), read as a rare letter (Mac Roman: \u028e, \u029c)."""
+    return not s.strong and text[s.start] == "\u00a0" and _rare(s.decoded)
+
+
+def _box(ch: str) -> bool:
+    """A box-drawing or block character (cp437 has them for bytes B0..DF)."""
+    return "\u2500" <= ch <= "\u259f"
+
+
+def _sign(ch: str) -> bool:
+    """A sign of Latin-1 (U+00A0..U+00BF): a no-break space, µ º ª ° ± § ¶ · © ®."""
+    return "\u00a0" <= ch <= "\u00bf"
+
+
+def _accepted(text: str, s: _Span, ev: _Evidence, region_shown: bool, codec: Codec) -> bool:
+    """Whether a span of a codec is damage, given what the codec's spans show
+    (``region_shown``: whether they show damage in the span's region)."""
+    ch = s.decoded
+    if _spaced(text, s):
+        return False
+    if len(ch) > 1 or (s.strong and (ev.fits[s] or ev.certain)) or ev.proves[s]:
+        return True
+    if codec.strict and not region_shown:
+        # correct text in these code pages spells lone pairs: one counts alone when
+        # it proves itself, or where the post is damaged, as a letter glued to a word
+        # of its script
+        return (
+            ev.active and ch.isalpha() and _script(ch) == ev.script and ev.fits[s] and not _rare(ch)
+        )
+    # beside damage, a letter of the script the damage restores may touch a word of
+    # another (XML\u06cc in Persian); in a damaged region, a sign may touch any (5 Âµs)
+    if not ev.active or not (
+        ev.fits[s] or (ch.isalpha() and _script(ch) == ev.main) or (region_shown and _sign(ch))
+    ):
+        return False
+    before, after = _context(text, s)
+    pair = text[s.start : s.end]
+    if unicodedata.category(ch).startswith("M") and before.isspace():
+        return False  # a combining mark with nothing to combine with
+    if _looks_written(pair, before, after):
+        return _plain_pair(pair, ch, ev.script, before, after)
+    if _script(ch) == "LATIN" and not _neighbours(text, s.start, s.end):
+        # a Latin letter standing alone (Welsh \u00e2'r, u.\u00fe.b., (\u0103)), but not
+        # beside a maths sign (\u221a\u03c0 \u2248 1.772 stays)
+        return not _beside_maths(ev.view, s.start, s.end)
+    return True
 
 
 def _all_rounds(decoded: str, first: Codec) -> list[_Round]:
@@ -455,12 +730,13 @@ def _main_script(text: str) -> str:
 
 
 def _disjoint(claims: list[_Claim]) -> list[_Claim]:
-    """Where both codecs claim the same text, the one with more evidence in the
-    whole text wins, then the longer claim, then the one giving more letters."""
+    """Where codecs claim the same text, the one with more evidence in the whole text
+    wins, then the one reading fewer C1 controls, then the longer claim, then the one
+    giving more letters."""
 
-    def rank(c: _Claim) -> tuple[int, int, int, int]:
+    def rank(c: _Claim) -> tuple[int, int, int, int, int]:
         letters = sum(ch.isalpha() for ch in c.repaired)
-        return (-int(c.active), -c.weight, -(c.span.end - c.span.start), -letters)
+        return (-int(c.active), -c.weight, c.loose, -(c.span.end - c.span.start), -letters)
 
     # the characters the claims chosen so far cover: each claim looks at its own span
     # only (one codec's spans are disjoint, so this is linear in the text)
@@ -475,13 +751,28 @@ def _disjoint(claims: list[_Claim]) -> list[_Claim]:
 
 
 @cache
-def _any_run_re() -> re.Pattern[str]:
-    """Two or more characters in a row that some codec's high half has: where no
-    codec finds a run, there is nothing to look at (one scan of the text, not one per
-    codec)."""
-    chars = sorted({ch for codec in codecs() for ch in codec.to_byte})
-    cls = "[" + "".join(re.escape(ch) for ch in chars) + "]"
-    return re.compile(cls + cls)
+def _any_pair_re() -> re.Pattern[str]:
+    """Where a character some codec reads as a UTF-8 lead byte is followed by one some
+    codec reads as a continuation byte: elsewhere no codec finds anything (one scan of
+    the text, not one per codec)."""
+    lead = {ch for c in codecs() for ch in c.leads}
+    cont = {ch for c in codecs() for ch in c.conts}
+    return re.compile(_class(sorted(lead)) + _class(sorted(cont)))
+
+
+def _codecs_in(text: str) -> list[Codec]:
+    """The codecs that read a lead byte followed by a continuation byte in ``text``."""
+    pending = list(codecs())
+    found: list[Codec] = []
+    search = _any_pair_re().search
+    m = search(text)
+    while m and pending:
+        a, b = text[m.start()], text[m.start() + 1]
+        for codec in [c for c in pending if a in c.leads and b in c.conts]:
+            pending.remove(codec)
+            found.append(codec)
+        m = search(text, m.start() + 1)  # pairs may overlap
+    return sorted(found, key=codecs().index)
 
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -489,7 +780,7 @@ BYTE_ORDER_MARK = "\ufeff"
 
 def find_mojibake(text: str) -> list[Repair]:
     """Every damaged span of ``text`` with its original (byte order marks left out)."""
-    if text.isascii() or not _any_run_re().search(text):
+    if text.isascii() or not _any_pair_re().search(text):
         return []
     return [
         Repair(
