@@ -49,7 +49,9 @@ class NotUtf8(Rule):
             yield _wide(post, guess)
             return
         size = len(post.text)
-        if any(broken_utf8(data, end == size) for _, end, data in runs):
+        broken = any(broken_utf8(data, end == size) for _, end, data in runs)
+        # a file in one code page may hold such bytes by chance; CESU-8 is exact
+        if broken and (not guess.certain or any(cesu8(data) for _, _, data in runs)):
             yield from _broken(post, runs, where)
             return
         if _mixed(post, guess):
@@ -63,13 +65,13 @@ def _mixed(post: Post, whole: Guess) -> bool:
     than a file in that encoding whose bytes happen to hold valid UTF-8 sequences: it
     has non-ASCII UTF-8 text, and read as UTF-8 around the pasted bytes it looks no
     worse than read whole in the best code page."""
-    body = post.text[1:] if post.has_bom else post.text
-    if not any(ch >= "\x80" and not "\udc80" <= ch <= "\udcff" for ch in body):
+    if not _utf8_text(post):
         return False
     if whole.odd or whole.text is None:
         return True
     from ampcheck.rules.en.legacy import reading
 
+    body = post.text[1:] if post.has_bom else post.text
     pasted = guess_legacy(b" ".join(data for _, _, data in undecodable_runs(body)))
     fixed = "".join(
         bytes(ord(c) - 0xDC00 for c in part).decode(pasted.encoding, "replace")
@@ -78,6 +80,12 @@ def _mixed(post: Post, whole: Guess) -> bool:
         for part in _SPLIT_RE.findall(body)
     )
     return reading(pasted.encoding, fixed).value <= reading(whole.encoding, whole.text).value
+
+
+def _utf8_text(post: Post) -> bool:
+    """Whether the file holds valid UTF-8 that is not ASCII."""
+    body = post.text[1:] if post.has_bom else post.text
+    return any(ch >= "\x80" and not "\udc80" <= ch <= "\udcff" for ch in body)
 
 
 _SPLIT_RE = re.compile("[\udc80-\udcff]+|[^\udc80-\udcff]+")
@@ -110,10 +118,10 @@ def _legacy(post: Post, runs: list[tuple[int, int, bytes]], where: str, guess: G
             f"{where}; the file is probably {named}; --unsafe-fixes transcodes it as "
             f"{name} ({_why_unsafe(guess)})"
         )
-    if guess.encoding in SINGLE_BYTE or guess.text is None:
+    start = 1 if post.has_bom else 0
+    if guess.text is None or (guess.encoding in SINGLE_BYTE and not _utf8_text(post)):
         edits = tuple(Edit(s, e, data.decode(guess.encoding)) for s, e, data in runs)
-    else:
-        start = 1 if post.has_bom else 0
+    else:  # bytes that make UTF-8 by chance (гіё: E3 B3 B8), or ASCII in a sequence
         edits = (Edit(start, len(post.text), guess.text),)
     applicability = Applicability.SAFE if guess.certain else Applicability.UNSAFE
     fix = Fix(edits, applicability, f"transcode from {name} to UTF-8")
