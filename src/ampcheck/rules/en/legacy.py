@@ -281,9 +281,9 @@ def guess_legacy(data: bytes) -> Guess:
         )
     )
     best = found[0]
-    if chosen is not None and all(r.text != agreed for r in found):
-        # a code page outside LEGACY (KOI8-R, Windows-1257...): named only when it
-        # reads the bytes clearly better, and never with certainty
+    if chosen is not None and chosen[0] in LEGACY_NAMES and all(r.text != agreed for r in found):
+        # a code page outside LEGACY that posts are written in (KOI8-R, Windows-1257...):
+        # named only when it reads the bytes clearly better, and never with certainty
         extra = reading(*chosen)
         if extra.value + MARGIN <= best.value:
             return Guess(extra.encoding, False, extra.text, (best.encoding,), None, extra.odd)
