@@ -89,7 +89,7 @@ def test_cesu8_pair_decodes_exactly() -> None:
     ("text", "codepage"),
     [
         ("Ärger über große Straßen; „Zitat“ – schön.", "cp1252"),
-        ("L’homme était là — à côté du château. « Voilà » dit-il.", "cp1252"),
+        ("L’homme était là — à côté du château. « Voilà » dit-il. Ça coûte 4 €.", "cp1252"),
         ("L’homme était là — à côté du château. « Voilà » dit-il.", "mac_roman"),
         ("¿Qué tal? ¡Niño! mañana, corazón.", "mac_roman"),
     ],

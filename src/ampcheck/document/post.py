@@ -50,6 +50,32 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+# what text read in the right encoding does not hold: NUL and the other C0 controls
+# but tab, line feed, form feed and carriage return, and the noncharacters U+FFFE and
+# U+FFFF (a byte order mark read the wrong way round)
+NOT_TEXT_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` (no byte order mark) is text in
+    that encoding: every other byte a NUL, as in the ASCII of a post's front matter,
+    and the text read so holds no control character."""
+    sample = data[:8000]
+    half = len(sample) // 2
+    if half < 4 or sample.count(0) * 4 < half:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd * 10 >= half * 3 and even * 50 <= half:
+        encoding = "utf-16-le"
+    elif even * 10 >= half * 3 and odd * 50 <= half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    text = sample[: half * 2].decode(encoding, "replace")
+    return None if NOT_TEXT_RE.search(text) else encoding
+
+
 # Jekyll: a file has front matter when it starts with a line of three dashes; the block
 # ends at the next line of three dashes or three dots (jekyll/document.rb,
 # YAML_FRONT_MATTER_REGEXP). Trailing blanks are allowed on both delimiter lines.

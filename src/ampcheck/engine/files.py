@@ -126,13 +126,15 @@ def binary_reason(data: bytes) -> str | None:
     Binary means a NUL byte among the first :data:`BINARY_SAMPLE` bytes (Git's test)
     together with bytes that are not UTF-8 or many control characters: a post with a
     stray NUL stays text (EN004 reports the NUL), and so does UTF-16 or UTF-32 with a
-    byte order mark (EN002 converts it).
+    byte order mark, or UTF-16 without one (EN002 converts it).
     """
-    from ampcheck.document.post import bom_encoding
+    from ampcheck.document.post import bom_encoding, utf16_without_bom
 
     sample = data[:BINARY_SAMPLE]
     if b"\0" not in sample or bom_encoding(sample) is not None:
         return None
+    if utf16_without_bom(sample) is not None:
+        return None  # UTF-16 text without a byte order mark (EN002 converts it)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:

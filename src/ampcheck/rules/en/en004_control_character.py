@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ampcheck.document.post import Post, bom_encoding
+from ampcheck.document.post import Post, bom_encoding, utf16_without_bom
 from ampcheck.model import Edit, Fix, FixAvailability, Severity, Violation
 from ampcheck.rule import Rule
 from ampcheck.rules.en.en001_mojibake import mojibake, shown
@@ -59,6 +59,8 @@ class ControlCharacter(Rule):
         text = post.text
         if bom_encoding(post.data) is not None and post.first_undecodable is not None:
             return  # UTF-16 or UTF-32: its NUL bytes are parts of characters; EN002 converts it
+        if "\0" in text and utf16_without_bom(post.data) is not None:
+            return  # the same without a byte order mark
         damaged = [(r.start, r.end) for r in mojibake(post)] if not text.isascii() else []
         for m in _CONTROL_RE.finditer(text):
             for start, end in _outside(m.start(), m.end(), damaged):
