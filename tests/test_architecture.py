@@ -153,3 +153,20 @@ def test_layers_import_only_the_layers_below() -> None:
         if layer(target) != layer(module) and layer(target) not in LAYERS[layer(module)]
     ]
     assert wrong == []
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    """A function of more than 60 lines (from its ``def`` to its last line) does
+    more than one thing: it is split into named steps."""
+    long = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno is not None
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}: {lines} lines")
+    assert not long, "\n".join(long)
