@@ -18,6 +18,7 @@ from ampcheck.engine.edits import (
     edited_lines,
     lines,
     non_overlapping,
+    replacement,
     track,
 )
 from ampcheck.engine.linter import DEFAULT_RULE_TIMEOUT, LintResult, lint
@@ -232,15 +233,8 @@ def _applied(current: Post, edits: list[Edit]) -> tuple[Post, list[Edit]]:
     fixed = current.with_text(text)
     if fixed.text == text:
         return fixed, edits
-    old, new = current.text, fixed.text
-    limit = min(len(old), len(new))
-    head = 0
-    while head < limit and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    return fixed, [Edit(head, len(old) - tail, new[head : len(new) - tail])]
+    edit = replacement(current.text, fixed.text)
+    return fixed, [edit] if edit is not None else []
 
 
 def _without_fix(d: Diagnostic) -> Diagnostic:

@@ -95,18 +95,3 @@ def _tag_around(post: Post, offset: int) -> tuple[int, int] | None:
         if comment.start < offset < comment.end:
             return comment.start, comment.end
     return None
-
-
-def replacement(before: str, after: str) -> Edit | None:
-    """One edit turning ``before`` into ``after``: the part between what they begin
-    and end with alike; ``None`` when they are equal."""
-    if before == after:
-        return None
-    size = min(len(before), len(after))
-    head = 0
-    while head < size and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < size - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
-    return Edit(head, len(before) - tail, after[head : len(after) - tail])

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from ampcheck.engine.edits import replacement
 from ampcheck.model import Applicability, Diagnostic
-from ampcheck.server.actions import replacement, suppression
+from ampcheck.server.actions import suppression
 from ampcheck.server.lsp_values import diagnostic, explanation, span
 from ampcheck.server.protocol import FIX_ALL, AmpcheckServer, whole_edit
 from ampcheck.server.text import Lines
