@@ -40,6 +40,7 @@ LAYOUT_TAGS = frozenset({"html", "head", "body"})
 IMG_LEVELS = ("error", "warning", "off")
 # A CSS vendor prefix: the validator judges -webkit-transform as transform.
 VENDOR_PREFIX_RE = re.compile(r"^-(?:webkit|moz|ms|o)-")
+CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,9 @@ class HtmlNotAmp(amp.AmpPageRule):
     def _element(
         self, post: Post, el: Element, rule: amp.HtmlElementRule | None
     ) -> Iterator[Violation]:
-        use = f": use {rule.use}" if rule is not None else ""
+        if rule is not None and rule.unchecked:
+            return
+        use = f": use {rule.use}" if rule is not None and rule.use else ""
         if html_specs.specs(el) is None:
             what = "is not allowed in AMP" if use else "is not an HTML tag AMP allows"
             yield Violation(*amp.tag_name_span(el), f"<{el.name}> {what}{use}")
@@ -222,7 +225,7 @@ def _style(el: Element, attr: Attribute) -> Iterator[Violation]:
 def css_declarations(text: str) -> list[tuple[str, str]]:
     """(property in lower case, value) of each declaration of a style attribute."""
     out = []
-    for part in _declarations(text):
+    for part in _declarations(CSS_COMMENT_RE.sub(" ", text)):
         name, colon, value = part.partition(":")
         if colon and name.strip():
             out.append((name.strip().lower(), value.strip()))

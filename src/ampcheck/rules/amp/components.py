@@ -168,6 +168,7 @@ class HtmlElementRule(NamedTuple):
     use: str
     allowed_in: tuple[str, ...] = ()
     extension: str | None = None
+    unchecked: bool = False
 
 
 class ComponentTable(NamedTuple):
@@ -350,9 +351,10 @@ def _html(data: Mapping[str, Any]) -> dict[str, HtmlElementRule]:
     return {
         name: HtmlElementRule(
             name=name,
-            use=str(raw["use"]),
+            use=str(raw.get("use", "")),
             allowed_in=tuple(raw.get("allowed-in", ())),
             extension=raw.get("extension"),
+            unchecked=bool(raw.get("unchecked", False)),
         )
         for name, raw in _table(_table(data, "html", ""), "elements", "html").items()
     }
