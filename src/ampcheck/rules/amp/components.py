@@ -62,6 +62,7 @@ class AttributeSpec(NamedTuple):
     disallowed: re.Pattern[str] | None = None
     requires_if: re.Pattern[str] | None = None
     empty_url: bool = False
+    implicit: bool = False
 
     def value_problem(self, value: str | None) -> str | None:
         """Why ``value`` is not allowed for this attribute, or ``None``."""
@@ -504,6 +505,7 @@ def _attribute(raw: Mapping[str, Any], where: str) -> AttributeSpec:
         ),
         requires_if=_regex(raw.get("trigger_if_value_regex"), 0, f"{where}.trigger"),
         empty_url=bool(url.get("allow_empty", False)) if url else False,
+        implicit=bool(raw.get("implicit", False)),
     )
 
 

@@ -150,7 +150,11 @@ def _attributes(el: Element, spec: amp.Component) -> Iterator[Problem]:
         if value is None or (attr.value is not None and LIQUID_RE.search(attr.value)):
             continue
         yield from _value(el, attr, value)
-        missing = [n for n in value.required_with(attr.value) if not el.has(n)]
+        missing = [
+            n
+            for n in value.required_with(attr.value)
+            if not el.has(n) and not _implicit(spec, n)
+        ]
         if missing:
             yield Problem(
                 "attribute",
@@ -158,6 +162,12 @@ def _attributes(el: Element, spec: amp.Component) -> Iterator[Problem]:
                 attr.end,
                 f"{name} only works together with {' and '.join(missing)} in AMP",
             )
+
+
+def _implicit(spec: amp.Component, name: str) -> bool:
+    """Whether the tag has the attribute without writing it (a button's role)."""
+    attr = spec.attributes.get(name)
+    return attr is not None and attr.implicit
 
 
 def _allowed(table: amp.ComponentTable, spec: amp.Component, name: str) -> bool:
