@@ -137,7 +137,11 @@ FINDINGS = [
     # each one walks the whole depth)
     Case("AMP004", "... nested: an unclosed video in a video", lambda i: f'<video src="v{i}.mp4">'),
     Case("AMP006", "... nested: a placeholder in a placeholder", lambda i: "<div placeholder>"),
-    Case("AMP012", "... nested: a div AMP rejects an attribute of in one", lambda i: '<div foo="x">'),
+    Case(
+        "AMP012",
+        "... nested: a div AMP rejects an attribute of in one",
+        lambda i: '<div foo="x">',
+    ),
     Case(
         "TW007",
         "... nested: Twitter's embed code in embed code",

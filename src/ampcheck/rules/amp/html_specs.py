@@ -151,9 +151,7 @@ def _attributes(el: Element, spec: amp.Component) -> Iterator[Problem]:
             continue
         yield from _value(el, attr, value)
         missing = [
-            n
-            for n in value.required_with(attr.value)
-            if not el.has(n) and not _implicit(spec, n)
+            n for n in value.required_with(attr.value) if not el.has(n) and not _implicit(spec, n)
         ]
         if missing:
             yield Problem(
