@@ -123,10 +123,25 @@ FINDINGS = [
         "an accordion holding a div",
         lambda i: f"<amp-accordion><div>x {i}</div></amp-accordion>\n\n",
     ),
+    Case(
+        "AMP011",
+        "a link with a protocol AMP rejects",
+        lambda i: f'<a href="vbscript:msgbox({i})">x</a>\n\n',
+    ),
+    Case(
+        "AMP012",
+        "an attribute AMP does not allow",
+        lambda i: f'<p foo="{i}">x</p>\n\n',
+    ),
     # the same, each inside the one before (a rule that looks for an element around
     # each one walks the whole depth)
     Case("AMP004", "... nested: an unclosed video in a video", lambda i: f'<video src="v{i}.mp4">'),
     Case("AMP006", "... nested: a placeholder in a placeholder", lambda i: "<div placeholder>"),
+    Case(
+        "AMP012",
+        "... nested: a div AMP rejects an attribute of in one",
+        lambda i: '<div foo="x">',
+    ),
     Case(
         "TW007",
         "... nested: Twitter's embed code in embed code",

@@ -136,7 +136,7 @@ def _names_list(text: str) -> list[str]:
 def attr_spec(msg: Message) -> dict[str, Any]:
     """What ampcheck keeps of an AttrSpec (empty keys left out)."""
     spec: dict[str, Any] = {"name": _one(msg, "name").lower()}
-    for key in ("mandatory",):
+    for key in ("mandatory", "implicit"):
         if _flag(msg, key):
             spec[key] = True
     for key in ("value", "value_casei", "alternative_names", "requires_extension"):

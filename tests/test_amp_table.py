@@ -108,6 +108,42 @@ def test_issue_examples_are_in_the_table(table: dict) -> None:
     assert noloading["value"] == [""]
 
 
+# Raw HTML a post may hold that the validator allows in the body.
+BODY_TAGS = [
+    "a", "abbr", "aside", "b", "blockquote", "br", "center", "code", "del", "details",
+    "div", "dl", "em", "figcaption", "figure", "h1", "h6", "hr", "i", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "ruby", "s", "section", "small", "span", "strong", "sub",
+    "summary", "sup", "svg", "table", "td", "u", "ul",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BODY_TAGS)
+def test_table_holds_body_html_tags(table: dict, name: str) -> None:
+    spec = table["tags"][name][0]
+    assert spec["tag_name"] == name
+    assert spec.get("mandatory_parent", "").upper() not in {"HEAD", "HTML"}
+
+
+def test_table_holds_html_rules_of_the_body(table: dict) -> None:
+    tags = table["tags"]
+    for name in ("html", "head", "body", "script", "style", "embed", "font", "marquee"):
+        assert name not in tags, name
+    a_href = {x["name"]: x for x in tags["a"][0]["attrs"]}["href"]["value_url"]
+    assert {"http", "https", "mailto", "tel", "sms", "ftp", "fb-messenger", "whatsapp"} <= set(
+        a_href["protocols"]
+    )
+    assert "javascript" not in a_href["protocols"] and "vbscript" not in a_href["protocols"]
+    assert tags["img"][0]["mandatory_ancestor"] == "NOSCRIPT"
+    post = next(s for s in tags["form"] if s.get("spec_name") == "FORM [method=POST]")
+    post_attrs = {x["name"]: x for x in post["attrs"]}
+    assert post_attrs["action-xhr"]["mandatory"] is True
+    assert post_attrs["method"]["dispatch_key"] == "NAME_VALUE_DISPATCH"
+    style = {x["name"]: x for x in table["attr_lists"]["$GLOBAL_ATTRS"]}["style"]
+    declarations = dict((name, values) for name, values in style["css_declarations"])
+    assert "color" in declarations and "position" in declarations
+    assert "fixed" not in declarations["position"]
+
+
 def test_parser_reads_the_text_format() -> None:
     script = _script()
     doc = script.parse(

@@ -12,6 +12,8 @@ from ampcheck.rules.amp.amp007_amp_runtime_missing import AmpRuntimeMissing
 from ampcheck.rules.amp.amp008_amp_element_unclosed import AmpElementUnclosed
 from ampcheck.rules.amp.amp009_amp_extension_script_missing import AmpExtensionScriptMissing
 from ampcheck.rules.amp.amp010_amp_structure import AmpStructure
+from ampcheck.rules.amp.amp011_amp_url_protocol import AmpUrlProtocol
+from ampcheck.rules.amp.amp012_html_attribute_not_allowed import HtmlAttributeNotAllowed
 
 RULES = (
     AmpLayout,
@@ -24,4 +26,6 @@ RULES = (
     AmpElementUnclosed,
     AmpExtensionScriptMissing,
     AmpStructure,
+    AmpUrlProtocol,
+    HtmlAttributeNotAllowed,
 )

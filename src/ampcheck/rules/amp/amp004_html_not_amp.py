@@ -7,12 +7,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ampcheck.document.html import Element
+from ampcheck.document.html import Attribute, Element
 from ampcheck.document.post import Post
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import OptionError
 from ampcheck.rules.amp import components as amp
-from ampcheck.rules.tw.tweets import nearest_ancestor
+from ampcheck.rules.amp import html_specs
 
 # AMP validator: <script> in the body only for JSON data (structured data, component
 # configuration); everything else runs through AMP's own runtime and extensions.
@@ -35,12 +35,17 @@ KNOWN_SCRIPTS = (
     (re.compile(r"connect\.facebook\.net/"), "<amp-facebook>"),
     (re.compile(r"gist\.github\.com/"), "<amp-gist>"),
 )
-IMG_LEVELS = ("warning", "error", "off")
+# The layout's own tags: a post that holds them is not judged here.
+LAYOUT_TAGS = frozenset({"html", "head", "body"})
+IMG_LEVELS = ("error", "warning", "off")
+# A CSS vendor prefix: the validator judges -webkit-transform as transform.
+VENDOR_PREFIX_RE = re.compile(r"^-(?:webkit|moz|ms|o)-")
+CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
 class Options(amp.AmpOptions):
-    img: str = "warning"
+    img: str = "error"
     extensions: tuple[str, ...] = ()
 
 
@@ -48,8 +53,8 @@ class HtmlNotAmp(amp.AmpPageRule):
     code = "AMP004"
     name = "html-not-amp"
     summary = (
-        "Raw HTML that AMP forbids in an AMP post: scripts, iframes, embeds, event handlers, "
-        "javascript: URLs"
+        "Raw HTML that AMP forbids in an AMP post: tags AMP does not allow or not where "
+        "they stand, scripts, event handlers, javascript: URLs, inline CSS AMP rejects"
     )
     Options = Options
 
@@ -66,38 +71,56 @@ class HtmlNotAmp(amp.AmpPageRule):
         rules = amp.table().html
         for el in post.html.elements:
             name = el.name
-            rule = rules.get(name)
-            if rule is not None:
-                yield from self._element(post, el, rule)
-            elif name == "script":
+            if name == "script":
                 yield from _script(el)
-            elif name == "img":
-                yield from self._img(post, el)
+            elif (
+                not amp.is_amp_name(name)
+                and name not in LAYOUT_TAGS
+                and not html_specs.in_head(post, el)
+            ):
+                yield from self._element(post, el, rules.get(name))
             if _suspect(el.lowered_attributes):
-                yield from _attributes(el)
+                yield from _attributes(post, el)
 
-    def _element(self, post: Post, el: Element, rule: amp.HtmlElementRule) -> Iterator[Violation]:
-        allowed_in = rule.allowed_in
-        if allowed_in and nearest_ancestor(post, el, " ".join(allowed_in), allowed_in.__contains__):
+    def _element(
+        self, post: Post, el: Element, rule: amp.HtmlElementRule | None
+    ) -> Iterator[Violation]:
+        if rule is not None and rule.unchecked:
             return
-        if rule.extension is not None and rule.extension in self.options.extensions:
+        use = f": use {rule.use}" if rule is not None and rule.use else ""
+        if html_specs.specs(el) is None:
+            what = "is not allowed in AMP" if use else "is not an HTML tag AMP allows"
+            yield Violation(*amp.tag_name_span(el), f"<{el.name}> {what}{use}")
             return
-        where = f" outside <{'>, <'.join(rule.allowed_in)}>" if rule.allowed_in else ""
-        yield Violation(
-            *amp.tag_name_span(el), f"<{el.name}> is not allowed in AMP{where}: use {rule.use}"
-        )
+        if (
+            rule is not None
+            and rule.extension is not None
+            and rule.extension not in self.options.extensions
+        ):
+            yield Violation(
+                *amp.tag_name_span(el),
+                f"<{el.name}> is not allowed in AMP without the {rule.extension} extension{use}",
+            )
+        for problem in html_specs.problems(post, el):
+            if problem.kind != "tag":
+                continue
+            outside = "outside <" in problem.message
+            if el.name == "img" and outside:
+                yield from self._img(problem)
+            else:
+                yield Violation(
+                    problem.start, problem.end, problem.message + (use if outside else "")
+                )
 
-    def _img(self, post: Post, el: Element) -> Iterator[Violation]:
-        if not el.has("src") and not el.has("srcset"):
-            yield Violation(*amp.tag_name_span(el), "<img> needs a src or a srcset")
-            return
+    def _img(self, problem: html_specs.Problem) -> Iterator[Violation]:
         level = self.options.img
-        if level == "off" or nearest_ancestor(post, el, "noscript", _is_noscript):
+        if level == "off":
             return
         yield Violation(
-            *amp.tag_name_span(el),
-            "<img> works in AMP, but <amp-img> is preferred: AMP sizes it before it loads "
-            "and loads it lazily",
+            problem.start,
+            problem.end,
+            "<img> is not allowed in AMP outside <noscript>: use <amp-img>, which AMP "
+            "sizes before it loads and loads lazily",
             severity=Severity.WARNING if level == "warning" else Severity.ERROR,
         )
 
@@ -141,7 +164,7 @@ def _suspect(lower: str) -> bool:
     )
 
 
-def _attributes(el: Element) -> Iterator[Violation]:
+def _attributes(post: Post, el: Element) -> Iterator[Violation]:
     for attr in el.attributes:
         if EVENT_HANDLER_RE.match(attr.name):
             yield Violation(
@@ -149,21 +172,79 @@ def _attributes(el: Element) -> Iterator[Violation]:
                 attr.end,
                 f'event handler {attr.name} is not allowed in AMP: use on="tap:..." actions',
             )
-        elif attr.name == "style" and attr.value and IMPORTANT_RE.search(attr.value):
-            yield Violation(
-                attr.value_start, attr.value_end, "style has !important, which AMP does not allow"
-            )
-        elif (
-            attr.name in URL_ATTRIBUTES
-            and attr.value
-            and amp.url_scheme(attr.value) == "javascript"
-        ):
+        elif attr.name == "style" and attr.value:
+            yield from _style(el, attr)
+        elif attr.value and (attr.name in URL_ATTRIBUTES or attr.name == "srcset"):
+            yield from _javascript_url(post, el, attr)
+
+
+def _javascript_url(post: Post, el: Element, attr: Attribute) -> Iterator[Violation]:
+    value = attr.value or ""
+    urls = html_specs.srcset_urls(value) if attr.name == "srcset" else [value]
+    if not any(amp.url_scheme(url) == "javascript" for url in urls):
+        return
+    if any(p.kind == "url" and p.start == attr.value_start for p in html_specs.problems(post, el)):
+        return  # AMP011 reports it, with the protocols the attribute allows
+    yield Violation(
+        attr.value_start,
+        attr.value_end,
+        f"javascript: URLs are not allowed in AMP ({attr.name})",
+    )
+
+
+def _style(el: Element, attr: Attribute) -> Iterator[Violation]:
+    value = attr.value or ""
+    if IMPORTANT_RE.search(value):
+        yield Violation(
+            attr.value_start, attr.value_end, "style has !important, which AMP does not allow"
+        )
+        return
+    if html_specs.LIQUID_RE.search(value):
+        return
+    variants = amp.table().html_tags.get(el.name) or ()
+    allowed = next((v.style for v in variants if v.style is not None), None)
+    if allowed is None:
+        allowed = amp.table().style
+    for prop, css_value in css_declarations(value):
+        name = VENDOR_PREFIX_RE.sub("", prop)
+        if name not in allowed:
             yield Violation(
                 attr.value_start,
                 attr.value_end,
-                f"javascript: URLs are not allowed in AMP ({attr.name})",
+                f"style sets {prop}, a CSS property AMP does not allow in a style attribute",
+            )
+        elif allowed[name] and css_value.lower() not in allowed[name]:
+            yield Violation(
+                attr.value_start,
+                attr.value_end,
+                f"style sets {prop}: {css_value}, which AMP does not allow "
+                f"(only {', '.join(allowed[name])})",
             )
 
 
-def _is_noscript(name: str) -> bool:
-    return name == "noscript"
+def css_declarations(text: str) -> list[tuple[str, str]]:
+    """(property in lower case, value) of each declaration of a style attribute."""
+    out = []
+    for part in _declarations(CSS_COMMENT_RE.sub(" ", text)):
+        name, colon, value = part.partition(":")
+        if colon and name.strip():
+            out.append((name.strip().lower(), value.strip()))
+    return out
+
+
+def _declarations(text: str) -> Iterator[str]:
+    """The text split at semicolons outside strings and parentheses."""
+    depth, quote, start = 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            yield text[start:i]
+            start = i + 1
+    yield text[start:]

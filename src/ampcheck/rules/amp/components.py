@@ -62,6 +62,7 @@ class AttributeSpec(NamedTuple):
     disallowed: re.Pattern[str] | None = None
     requires_if: re.Pattern[str] | None = None
     empty_url: bool = False
+    implicit: bool = False
 
     def value_problem(self, value: str | None) -> str | None:
         """Why ``value`` is not allowed for this attribute, or ``None``."""
@@ -146,6 +147,9 @@ class Component(NamedTuple):
     dispatch: tuple[tuple[str, str | None], ...] = ()
     disallowed_ancestors: tuple[str, ...] = ()
     children: ChildTags | None = None
+    parent: str | None = None
+    ancestor: str | None = None
+    style: Mapping[str, tuple[str, ...]] | None = None
 
     def matches(self, el: Element) -> bool:
         """Whether the element has the attributes that select this spec."""
@@ -165,6 +169,7 @@ class HtmlElementRule(NamedTuple):
     use: str
     allowed_in: tuple[str, ...] = ()
     extension: str | None = None
+    unchecked: bool = False
 
 
 class ComponentTable(NamedTuple):
@@ -177,6 +182,8 @@ class ComponentTable(NamedTuple):
     variants: Mapping[str, tuple[Component, ...]] = {}
     revision: str = ""
     nested: Mapping[str, tuple[Nested, ...]] = {}
+    html_tags: Mapping[str, tuple[Component, ...]] = {}
+    style: Mapping[str, tuple[str, ...]] = {}
 
     def allows(self, component: Component, name: str) -> bool:
         """Whether ``name`` is an attribute ``component`` accepts; an amp-bind ``[x]``
@@ -267,7 +274,45 @@ def parse_table(data: Mapping[str, Any], validator: Mapping[str, Any]) -> Compon
         variants=variants,
         revision=f"spec file revision {info.get('spec_file_revision')}",
         nested=_nested(_table(validator, "tags", "")),
+        html_tags={
+            name: tuple(_html_tag(name, spec, lists) for spec in specs if _general(spec))
+            for name, specs in _table(validator, "tags", "").items()
+            if not is_amp_name(name)
+        },
+        style=_style(lists.get("$GLOBAL_ATTRS", [])) or {},
     )
+
+
+def _html_tag(name: str, spec: Mapping[str, Any], lists: Mapping[str, Any]) -> Component:
+    """A tag spec of an HTML element (not an AMP component): its attributes, where it
+    may stand, what selects it (its dispatch keys: ``form method=post``), the CSS
+    properties its ``style`` attribute may hold when it has a list of its own (SVG)."""
+    comp = _component(name, spec, lists, {})
+    raw_attrs = list(spec.get("attrs", []))
+    for included in spec.get("attr_lists", []):
+        raw_attrs.extend(lists[included])
+    keyed = [a for a in raw_attrs if "dispatch_key" in a]
+    dispatch = tuple(
+        (a["name"], (a.get("value") or a.get("value_casei") or [None])[0]
+         if "VALUE" in a["dispatch_key"] else None)
+        for a in keyed
+    )  # fmt: skip
+    return comp._replace(
+        spec=spec.get("spec_url"),
+        parent=(spec.get("mandatory_parent") or "").lower() or None,
+        ancestor=(spec.get("mandatory_ancestor") or "").lower() or None,
+        dispatch=dispatch,
+        style=_style(raw_attrs),
+    )
+
+
+def _style(attrs: list[Mapping[str, Any]]) -> dict[str, tuple[str, ...]] | None:
+    """The CSS properties a ``style`` attribute of these attributes may set (with the
+    values allowed, or none listed: any), or ``None`` when it lists none."""
+    for attr in attrs:
+        if attr.get("name") == "style" and "css_declarations" in attr:
+            return {prop: tuple(values) for prop, values in attr["css_declarations"]}
+    return None
 
 
 def _nested(tags: Mapping[str, list[Mapping[str, Any]]]) -> dict[str, tuple[Nested, ...]]:
@@ -307,9 +352,10 @@ def _html(data: Mapping[str, Any]) -> dict[str, HtmlElementRule]:
     return {
         name: HtmlElementRule(
             name=name,
-            use=str(raw["use"]),
+            use=str(raw.get("use", "")),
             allowed_in=tuple(raw.get("allowed-in", ())),
             extension=raw.get("extension"),
+            unchecked=bool(raw.get("unchecked", False)),
         )
         for name, raw in _table(_table(data, "html", ""), "elements", "html").items()
     }
@@ -459,6 +505,7 @@ def _attribute(raw: Mapping[str, Any], where: str) -> AttributeSpec:
         ),
         requires_if=_regex(raw.get("trigger_if_value_regex"), 0, f"{where}.trigger"),
         empty_url=bool(url.get("allow_empty", False)) if url else False,
+        implicit=bool(raw.get("implicit", False)),
     )
 
 
