@@ -9,6 +9,7 @@ from typing import Any
 
 from ampcheck.document.html import Attribute, Element
 from ampcheck.document.post import Post
+from ampcheck.document.scripts import page_scripts
 from ampcheck.model import Severity, Violation
 from ampcheck.rule import OptionError
 from ampcheck.rules.amp import components as amp
@@ -82,6 +83,18 @@ class HtmlNotAmp(amp.AmpPageRule):
             if _suspect(el.lowered_attributes):
                 yield from _attributes(post, el)
 
+    def _loaded(self, post: Post, extension: str) -> bool:
+        """The extension is loaded for the post: named in the ``extensions`` option, or
+        loaded by its layout chain (AMP009's reading), perhaps inside a Liquid block,
+        or the chain cannot be read exactly (then nothing is said, as AMP009 says
+        nothing)."""
+        if extension in self.options.extensions:
+            return True
+        scripts = page_scripts(post, self.options.amp_key)
+        if scripts is None:
+            return False
+        return bool(scripts.loaded[extension] or extension in scripts.maybe or scripts.unresolved)
+
     def _element(
         self, post: Post, el: Element, rule: amp.HtmlElementRule | None
     ) -> Iterator[Violation]:
@@ -95,11 +108,12 @@ class HtmlNotAmp(amp.AmpPageRule):
         if (
             rule is not None
             and rule.extension is not None
-            and rule.extension not in self.options.extensions
+            and not self._loaded(post, rule.extension)
         ):
             yield Violation(
                 *amp.tag_name_span(el),
-                f"<{el.name}> is not allowed in AMP without the {rule.extension} extension{use}",
+                f"<{el.name}> is not allowed in AMP without the {rule.extension} extension, "
+                f"which the post's layouts do not load{use}",
             )
         for problem in html_specs.problems(post, el):
             if problem.kind != "tag":
