@@ -179,3 +179,23 @@ def test_rule_book_links_every_component(table: dict) -> None:
     for name in table["tags"]:
         if name.startswith("amp-"):
             assert f"https://amp.dev/documentation/components/{name}/" in page, name
+
+
+def test_every_pattern_of_the_table_compiles() -> None:
+    """The table's regular expressions are compiled when first used: each must
+    compile, so that no post meets one that does not."""
+    from ampcheck.rules.amp import components
+
+    loaded = components.table()
+    specs = [
+        spec
+        for group in (*loaded.variants.values(), *loaded.html_tags.values())
+        for comp in group
+        for spec in comp.attributes.values()
+    ]
+    specs += [s for c in loaded.components.values() for s in c.attributes.values()]
+    specs += list(loaded.global_values.values())
+    patterns = [p for s in specs for p in (s.pattern, s.disallowed, s.requires_if) if p is not None]
+    assert len(patterns) > 100
+    for pattern in patterns:
+        pattern.compiled()

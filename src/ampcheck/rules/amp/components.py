@@ -52,15 +52,15 @@ class AttributeSpec(NamedTuple):
 
     name: str
     mandatory: bool = False
-    pattern: re.Pattern[str] | None = None
+    pattern: LazyPattern | None = None
     values: tuple[str, ...] | None = None
     case_insensitive: bool = False
     empty: bool = False
     url: tuple[str, ...] | None = None
     relative: bool = True
     requires: tuple[str, ...] = ()
-    disallowed: re.Pattern[str] | None = None
-    requires_if: re.Pattern[str] | None = None
+    disallowed: LazyPattern | None = None
+    requires_if: LazyPattern | None = None
     empty_url: bool = False
     implicit: bool = False
 
@@ -471,13 +471,35 @@ def _check_keys(raw: Mapping[str, Any], known: set[str], where: str) -> Mapping[
     return raw
 
 
-def _regex(text: str | None, flags: int, where: str) -> re.Pattern[str] | None:
-    if text is None:
-        return None
-    try:
-        return re.compile(text, flags)
-    except re.error as exc:
-        raise TableError(f"{where}: {exc}") from None
+class LazyPattern:
+    """A regular expression of the table, compiled when first used: the table holds
+    hundreds, a post meets a few, and compiling them all would slow every start."""
+
+    __slots__ = ("_compiled", "flags", "pattern", "where")
+
+    def __init__(self, pattern: str, flags: int, where: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.where = where
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.pattern, self.flags)
+            except re.error as exc:
+                raise TableError(f"{self.where}: {exc}") from None
+        return self._compiled
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.compiled().fullmatch(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled().search(text)
+
+
+def _regex(text: str | None, flags: int, where: str) -> LazyPattern | None:
+    return None if text is None else LazyPattern(text, flags, where)
 
 
 def _attribute(raw: Mapping[str, Any], where: str) -> AttributeSpec:

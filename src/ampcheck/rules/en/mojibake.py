@@ -45,7 +45,9 @@ class Codec(NamedTuple):
 
     name: str
     to_byte: dict[str, int]
-    run_re: re.Pattern[str]
+    #: the pattern of a run of its damage (compiled when first used: most posts need
+    #: none of the code pages, and compiling all costs a start-up of ampcheck)
+    run: str
     strict: bool
     loose: frozenset[str]
     leads: frozenset[str]  # the characters it reads as a UTF-8 lead byte (C2..F4)
@@ -113,7 +115,7 @@ def _codec(name: str, python_codec: str, sloppy: bool, strict: bool) -> Codec:
         run = f"{high}{high}+"
     leads = frozenset(ch for ch, b in to_byte.items() if 0xC2 <= b <= 0xF4)
     conts = frozenset(ch for ch, b in to_byte.items() if 0x80 <= b <= 0xBF)
-    return Codec(name, to_byte, re.compile(run), strict, loose, leads, conts)
+    return Codec(name, to_byte, run, strict, loose, leads, conts)
 
 
 def _defines(python_codec: str, b: int) -> bool:
@@ -122,6 +124,11 @@ def _defines(python_codec: str, b: int) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @cache
@@ -188,7 +195,7 @@ def _plausible(decoded: str) -> bool:
 
 
 def _spans(text: str, codec: Codec) -> Iterator[_Span]:
-    for run in codec.run_re.finditer(text):
+    for run in _compiled(codec.run).finditer(text):
         seqs = list(_sequences(text, run.start(), run.end(), codec))
         if codec.strict:
             # the whole run or nothing
