@@ -78,7 +78,7 @@ def _problems(post: Post, el: Element) -> list[Problem]:
         found = list(_placement(post, el, spec))
         misplaced = 1 if found else 0
         if not found:
-            found = list(_mandatory(el, spec)) + list(_attributes(el, spec))
+            found = _own(el, spec)
         if not found:
             return []
         # a spec whose place fits is the one meant: its problems are the ones to say
@@ -90,7 +90,32 @@ def _problems(post: Post, el: Element) -> list[Problem]:
 def in_head(post: Post, el: Element) -> bool:
     """Whether the element stands in a ``<head>`` the post holds (a whole HTML
     document pasted into a page): the head is no part of the body AMP judges here."""
+    if next(post.html.find_all("head"), None) is None:
+        return False
     return nearest_ancestor(post, el, "head", _is_head) is not None
+
+
+#: the problems of start tags already judged: (spec, tag, attribute text) -> problems
+#: with offsets from the tag's start. Posts repeat the same tags (a tweet's placeholder,
+#: a paragraph's lang and dir) thousands of times.
+_OWN_SEEN: dict[tuple[int, str, int, str], list[Problem]] = {}
+_OWN_SEEN_MAX = 20_000
+
+
+def _own(el: Element, spec: amp.Component) -> list[Problem]:
+    """The problems of the start tag itself (its attributes and their values) by
+    ``spec``: they depend on the tag's text alone, so a tag seen before is not judged
+    again."""
+    key = (id(spec), el.name, el.attributes_at - el.start, el.raw_attributes)
+    seen = _OWN_SEEN.get(key)
+    if seen is None:
+        found = list(_mandatory(el, spec)) + list(_attributes(el, spec))
+        if len(_OWN_SEEN) >= _OWN_SEEN_MAX:
+            _OWN_SEEN.clear()
+        seen = _OWN_SEEN[key] = [
+            p._replace(start=p.start - el.start, end=p.end - el.start) for p in found
+        ]
+    return [p._replace(start=p.start + el.start, end=p.end + el.start) for p in seen]
 
 
 def _is_head(name: str) -> bool:
