@@ -533,7 +533,7 @@ def _repairs(text: str, codec: Codec, spans: list[_Span]) -> _Repairs:
     for s in spans:
         fixed = s.decoded
         for depth, r in enumerate(rounds[s]):
-            if r.weak and _rare(r.text):
+            if r.weak and _rare(r.text) and not _rare_proven(fixed, r.text, text, s):
                 break  # a word of the first repair read once more (Ukrainian Сі as ѳ)
             plain = _plain_pair(fixed, r.text, script, *_context(text, s))
             if not (proven[s, depth] or (depth in twice and plain)):
@@ -608,7 +608,7 @@ def _codec_claims(text: str, codec: Codec, spans: list[_Span], regions: _Regions
 
 def _rare(repaired: str) -> bool:
     """The repair holds a character hardly any text has: a Latin letter of Extended-B
-    or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, ə), a modifier or combining
+    or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, Old English ǣ ǽ, ə), a modifier or combining
     mark, an archaic Cyrillic letter (ѳ, ѣ)."""
     return any(
         ("\u0180" <= ch <= "\u036f" and ch not in _COMMON_EXTENDED) or "\u0460" <= ch <= "\u0489"
@@ -616,7 +616,18 @@ def _rare(repaired: str) -> bool:
     )
 
 
-_COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
+_COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǢǣǼǽƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
+
+
+def _rare_proven(pair: str, ch: str, text: str, s: _Span) -> bool:
+    """A rare character read from a repair that is itself shown to be damage: the pair
+    holds a C1 control, which no text has (Croatian st\u00c8\u008fga: st\u020fga), or
+    the character is a combining mark on the letter before the span (decomposed
+    Ingle\u00c3\u00c5s: Ingle\u0301s, that is Ingl\u00e9s)."""
+    if any("\x80" <= c <= "\x9f" for c in pair):
+        return True
+    before = text[s.start - 1] if s.start > 0 else " "
+    return unicodedata.category(ch) == "Mn" and before.isalpha()
 
 
 def _strict_pair_proves(text: str, s: _Span) -> bool:
