@@ -25,6 +25,7 @@ Latin-1 (µ º ª ° ±) is repaired whatever the word beside it (rules/EN001.md
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -216,11 +217,23 @@ def _one_script(text: str, group: list[tuple[int, int, str]]) -> bool:
     a run of letters decodes to letters or punctuation (``ВІДІ`` spells ``²Ĳ``;
     ``вЂњ`` is ``“``, ``Âť`` is ``»``)."""
     scripts = {_script(ch) for _, _, ch in group if ch.isalpha()} - {""}
-    if len(scripts) > 1:
+    if len(scripts) > 2 or (len(scripts) == 2 and not _camel(text, group)):
         return False
     if len(group) == 1 or not text[group[0][0] : group[-1][1]].isalpha():
         return True  # a lone pair is weighed by its region
     return all(ch.isalpha() or unicodedata.category(ch)[0] in "PM" for _, _, ch in group)
+
+
+def _camel(text: str, group: list[tuple[int, int, str]]) -> bool:
+    """A run of four or more sequences that switches from a lowercase to a capital
+    letter at least twice (``РїР°РєР°Р·РІР°Д‡``): no word is written so, and a word
+    written in two alphabets (Belarusian Łacinka beside Cyrillic, паказваć) keeps
+    both once repaired."""
+    if len(group) < 4:
+        return False
+    run = text[group[0][0] : group[-1][1]]
+    switches = sum(a.islower() and b.isupper() for a, b in itertools.pairwise(run))
+    return switches >= 2
 
 
 def _make_span(group: list[tuple[int, int, str]]) -> _Span:
