@@ -189,6 +189,23 @@ def _plausible(decoded: str) -> bool:
 
 
 def _spans(text: str, codec: Codec) -> Iterator[_Span]:
+    for span in _runs(text, codec):
+        yield span._replace(strong=False) if _typed(text, span) else span
+
+
+def _typed(text: str, s: _Span) -> bool:
+    """A word's last letter, a no-break space and a mark (Czech ``pln\u00e1\u00a0\u2013``,
+    French ``\u00e0\u00a0\u00ab``): typography, though Windows-1252 reads it as one
+    character of three bytes (\u1816); no stronger than a lone pair."""
+    return (
+        s.end - s.start == 3
+        and text[s.start].isalpha()
+        and text[s.start + 1] == "\u00a0"
+        and text[s.start + 2] in _WORD_MARKS
+    )
+
+
+def _runs(text: str, codec: Codec) -> Iterator[_Span]:
     for run in codec.run_re.finditer(text):
         seqs = list(_sequences(text, run.start(), run.end(), codec))
         if codec.strict:
@@ -675,10 +692,20 @@ def _strict_pair_proves(text: str, s: _Span) -> bool:
 
 
 def _likely(text: str, s: _Span, repaired: str) -> bool:
-    """A repair with no rare character, and no capital inside a lowercase word."""
+    """A repair with no rare character (a combining mark on a letter is none: Navajo
+    writes ę́ as ę and U+0301), and no capital inside a lowercase word."""
     before, after = _context(text, s)
-    return not _rare(repaired) and not (
+    return not _rare(_unmarked(before + repaired)[1:]) and not (
         repaired[:1].isupper() and before.islower() and (after.islower() or len(repaired) > 1)
+    )
+
+
+def _unmarked(text: str) -> str:
+    """``text`` less the combining marks that follow a letter."""
+    return "".join(
+        ch
+        for i, ch in enumerate(text)
+        if not (i and unicodedata.category(ch) == "Mn" and text[i - 1].isalpha())
     )
 
 
