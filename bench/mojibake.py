@@ -442,6 +442,7 @@ def legacy_files() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_legacy_files", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
