@@ -8,20 +8,28 @@ originals, and measures for both tools:
 - detection: the damaged post is flagged (ampcheck: an EN001/EN002 diagnostic;
   ftfy: its repair changes the text);
 - exact repair: the repaired post equals the original byte for byte (ampcheck:
-  ``--fix``, safe fixes only; ftfy: ``fix_text`` with only its encoding fixes on, or
-  ``guess_bytes`` first for files that are not UTF-8);
+  ``--fix``, safe fixes only; ftfy: ``fix_text`` with only its encoding fixes on);
 - false positives: clean posts (the originals, hard correct text, and ftfy's own
   negative cases when present) flagged or changed.
 
 Catalog messages that are themselves mojibake (both tools repair them) are left out.
 
-Run: ``python bench/mojibake.py [--posts 600] [--seed 1]`` (needs ``pip install ftfy``).
+Files saved in a legacy encoding (Windows-1250/1251/1252, Latin-1, ISO-8859-2, Mac
+Roman, Shift_JIS, GB18030, GBK, EUC-KR, Big5, UTF-16) follow in the same table, built
+and measured by ``bench/legacy_files.py`` (``--files`` of each kind): there the exact
+repair is ampcheck's with ``--unsafe-fixes`` (a file two encodings read alike has only
+an unsafe fix), against charset-normalizer and ftfy's ``guess_bytes``, and "exact
+where safe" tells how many of the fixes offered as safe are right.
+
+Run: ``python bench/mojibake.py [--posts 600] [--files 40] [--seed 1]`` (needs ``pip
+install ftfy``).
 """
 
 from __future__ import annotations
 
 import argparse
 import gettext
+import importlib.util
 import json
 import random
 import sys
@@ -30,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from ampcheck import plugins
 from ampcheck.document.post import Post
@@ -237,13 +246,6 @@ def damaged_cases(rng: random.Random, text: str, kinds: list[str]) -> Iterator[C
         kind = rng.choice(kinds[:3])
         paragraphs[i] = DAMAGE[kind](paragraphs[i])
         yield Case("one paragraph", original, "\n\n".join(paragraphs).encode())
-    # a file saved in a legacy code page
-    for codepage in ("cp1252", "mac_roman"):
-        try:
-            yield Case(f"{codepage} file", original, text.encode(codepage))
-            break
-        except UnicodeEncodeError:
-            continue
 
 
 def sign_cases(rng: random.Random, text: str, kinds: list[str]) -> Iterator[Case]:
@@ -395,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         "--extra", type=int, default=40, help="more posts for the languages of each code page"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=40,
+        help="files of each legacy encoding (bench/legacy_files.py; 0: none)",
+    )
     parser.add_argument("--failures", action="store_true", help="print ampcheck's misses")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
@@ -415,13 +423,50 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(negatives)} ftfy negative cases\n"
     )
     columns = [measure(tool, corpus, negatives) for tool in tools]
-    print("| | " + " | ".join(t.name for t in tools) + " |")
-    print("|---" * (len(tools) + 1) + "|")
-    for label in columns[0]:
-        print(f"| {label} | " + " | ".join(c.get(label, "") for c in columns) + " |")
+    rows = [(label, [c.get(label, "") for c in columns]) for label in columns[0]]
+    names = [t.name for t in tools]
+    if args.files:
+        names, rows = with_files(names, rows, legacy_files().run(args.files, args.seed))
+    print("| | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for label, cells in rows:
+        print(f"| {label} | " + " | ".join(cells) + " |")
     if args.failures:
         show_failures(tools[0], corpus)
     return 0
+
+
+def legacy_files() -> ModuleType:
+    """bench/legacy_files.py, which builds and measures the files in legacy encodings."""
+    path = Path(__file__).with_name("legacy_files.py")
+    spec = importlib.util.spec_from_file_location("bench_legacy_files", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+Row = tuple[str, list[str]]
+
+
+def with_files(names: list[str], rows: list[Row], files: list[Row]) -> tuple[list[str], list[Row]]:
+    """The table of text kinds and the table of file kinds in one: a column for each
+    tool of either (ftfy reads files with ``guess_bytes``), the file rows marked as
+    such, a dash where a tool does not take part."""
+    (_, file_names), *file_body = files
+    short = [n.removesuffix(" (guess_bytes)") for n in file_names]
+    columns = list(dict.fromkeys(names + short))
+
+    def spread(cells: list[str], of: list[str]) -> list[str]:
+        return [cells[of.index(c)] if c in of else "-" for c in columns]
+
+    merged = [(label, spread(cells, names)) for label, cells in rows]
+    merged.append(("**files in a legacy encoding** (EN002)", ["" for _ in columns]))
+    merged += [
+        (f"file: {label.replace('&nbsp;', '')}", spread(cells, short)) for label, cells in file_body
+    ]
+    return columns, merged
 
 
 def show_failures(tool: Ampcheck | Ftfy, corpus: Corpus) -> None:

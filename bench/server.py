@@ -131,7 +131,9 @@ def main() -> None:
             ("ampcheck --no-cache POST", ["--no-cache", str(post)]),
         ):
             times = command_times(command, args.runs)
-            print(f"command line, {label}: median {ms(statistics.median(times))} ({args.runs} runs)")
+            print(
+                f"command line, {label}: median {ms(statistics.median(times))} ({args.runs} runs)"
+            )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ Latin-1 (µ º ª ° ±) is repaired whatever the word beside it (rules/EN001.md
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -195,6 +196,23 @@ def _plausible(decoded: str) -> bool:
 
 
 def _spans(text: str, codec: Codec) -> Iterator[_Span]:
+    for span in _runs(text, codec):
+        yield span._replace(strong=False) if _typed(text, span) else span
+
+
+def _typed(text: str, s: _Span) -> bool:
+    """A word's last letter, a no-break space and a mark (Czech ``pln\u00e1\u00a0\u2013``,
+    French ``\u00e0\u00a0\u00ab``): typography, though Windows-1252 reads it as one
+    character of three bytes (\u1816); no stronger than a lone pair."""
+    return (
+        s.end - s.start == 3
+        and text[s.start].isalpha()
+        and text[s.start + 1] == "\u00a0"
+        and text[s.start + 2] in _WORD_MARKS
+    )
+
+
+def _runs(text: str, codec: Codec) -> Iterator[_Span]:
     for run in _compiled(codec.run).finditer(text):
         seqs = list(_sequences(text, run.start(), run.end(), codec))
         if codec.strict:
@@ -223,11 +241,23 @@ def _one_script(text: str, group: list[tuple[int, int, str]]) -> bool:
     a run of letters decodes to letters or punctuation (``ВІДІ`` spells ``²Ĳ``;
     ``вЂњ`` is ``“``, ``Âť`` is ``»``)."""
     scripts = {_script(ch) for _, _, ch in group if ch.isalpha()} - {""}
-    if len(scripts) > 1:
+    if len(scripts) > 2 or (len(scripts) == 2 and not _camel(text, group)):
         return False
     if len(group) == 1 or not text[group[0][0] : group[-1][1]].isalpha():
         return True  # a lone pair is weighed by its region
     return all(ch.isalpha() or unicodedata.category(ch)[0] in "PM" for _, _, ch in group)
+
+
+def _camel(text: str, group: list[tuple[int, int, str]]) -> bool:
+    """A run of four or more sequences that switches from a lowercase to a capital
+    letter at least twice (``РїР°РєР°Р·РІР°Д‡``): no word is written so, and a word
+    written in two alphabets (Belarusian Łacinka beside Cyrillic, паказваć) keeps
+    both once repaired."""
+    if len(group) < 4:
+        return False
+    run = text[group[0][0] : group[-1][1]]
+    switches = sum(a.islower() and b.isupper() for a, b in itertools.pairwise(run))
+    return switches >= 2
 
 
 def _make_span(group: list[tuple[int, int, str]]) -> _Span:
@@ -540,7 +570,7 @@ def _repairs(text: str, codec: Codec, spans: list[_Span]) -> _Repairs:
     for s in spans:
         fixed = s.decoded
         for depth, r in enumerate(rounds[s]):
-            if r.weak and _rare(r.text):
+            if r.weak and _rare(r.text) and not _rare_proven(fixed, r.text, text, s):
                 break  # a word of the first repair read once more (Ukrainian Сі as ѳ)
             plain = _plain_pair(fixed, r.text, script, *_context(text, s))
             if not (proven[s, depth] or (depth in twice and plain)):
@@ -615,7 +645,7 @@ def _codec_claims(text: str, codec: Codec, spans: list[_Span], regions: _Regions
 
 def _rare(repaired: str) -> bool:
     """The repair holds a character hardly any text has: a Latin letter of Extended-B
-    or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, ə), a modifier or combining
+    or IPA (but Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, Old English ǣ ǽ, ə), a modifier or combining
     mark, an archaic Cyrillic letter (ѳ, ѣ)."""
     return any(
         ("\u0180" <= ch <= "\u036f" and ch not in _COMMON_EXTENDED) or "\u0460" <= ch <= "\u0489"
@@ -623,7 +653,18 @@ def _rare(repaired: str) -> bool:
     )
 
 
-_COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
+_COMMON_EXTENDED = frozenset("ȘșȚțƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǢǣǼǽƏəɛɔŊŋƒʻʼˆˇ˘˙˚˛˜˝")
+
+
+def _rare_proven(pair: str, ch: str, text: str, s: _Span) -> bool:
+    """A rare character read from a repair that is itself shown to be damage: the pair
+    holds a C1 control, which no text has (Croatian st\u00c8\u008fga: st\u020fga), or
+    the character is a combining mark on the letter before the span (decomposed
+    Ingle\u00c3\u00c5s: Ingle\u0301s, that is Ingl\u00e9s)."""
+    if any("\x80" <= c <= "\x9f" for c in pair):
+        return True
+    before = text[s.start - 1] if s.start > 0 else " "
+    return unicodedata.category(ch) == "Mn" and before.isalpha()
 
 
 def _strict_pair_proves(text: str, s: _Span) -> bool:
@@ -658,10 +699,20 @@ def _strict_pair_proves(text: str, s: _Span) -> bool:
 
 
 def _likely(text: str, s: _Span, repaired: str) -> bool:
-    """A repair with no rare character, and no capital inside a lowercase word."""
+    """A repair with no rare character (a combining mark on a letter is none: Navajo
+    writes ę́ as ę and U+0301), and no capital inside a lowercase word."""
     before, after = _context(text, s)
-    return not _rare(repaired) and not (
+    return not _rare(_unmarked(before + repaired)[1:]) and not (
         repaired[:1].isupper() and before.islower() and (after.islower() or len(repaired) > 1)
+    )
+
+
+def _unmarked(text: str) -> str:
+    """``text`` less the combining marks that follow a letter."""
+    return "".join(
+        ch
+        for i, ch in enumerate(text)
+        if not (i and unicodedata.category(ch) == "Mn" and text[i - 1].isalpha())
     )
 
 
