@@ -320,6 +320,31 @@ def test_byte_order_mark_goes_only_when_its_fix_is_reported(site: Site, cli: Cli
     assert (root / "_posts/2020-01-02-a.md").read_bytes() == FIXED.encode()
 
 
+def test_one_refused_fix_does_not_hold_back_the_others_of_its_rule(site: Site, cli: Cli) -> None:
+    # repairing N¬∫ inside the start tag would make kramdown read a new HTML element
+    # there: that fix alone is refused, the repairs in the text are written
+    text = (
+        "---\ntitle: A\n---\n\n"
+        "You\u201a\u00c4\u00f4re here. Caf\u221a\u00a9 and d\u221a\u00a9j\u221a\u2020 vu.\n\n"
+        '<amp-twitter width="400" height="400"\n'
+        '  layout="responsive" N\u00ac\u222b data-tweetid="902147434519755159">\n'
+        "  <blockquote p.x placeholder><p>Hi</p></blockquote>\n</amp-twitter>\n"
+    )  # fmt: skip
+    root = site({"_posts/2020-01-02-a.md": text})
+    result = cli("--no-cache", "--fix", "--select", "EN001", "_posts")
+    assert result.code == 2
+    assert (
+        "internal error in rule EN001 (mojibake): fix refused for the problem at line 8: "
+        "the Markdown block on line 9 (html_element) would change"
+    ) in result.err
+    assert "Fixed 4 problems; 1 problem in 1 file" in result.out
+    fixed = text.replace("You\u201a\u00c4\u00f4re", "You\u2019re")
+    fixed = fixed.replace(
+        "Caf\u221a\u00a9 and d\u221a\u00a9j\u221a\u2020", "Caf\u00e9 and d\u00e9j\u00e0"
+    )
+    assert (root / "_posts/2020-01-02-a.md").read_text() == fixed
+
+
 def test_files_with_nothing_to_fix_are_not_touched(site: Site, cli: Cli) -> None:
     first, second = _two_posts(site)
     second.write_text(FIXED)

@@ -27,6 +27,14 @@ from ampcheck.engine.safety import safety_check
 from ampcheck.model import Applicability, Diagnostic, Edit, Fix, InternalError
 
 MAX_PASSES = 10
+#: a rule's fixes that the re-parse guard refuses together are tried one by one when
+#: there are at most this many of them (in one pass), so one damaging fix does not
+#: hold back the others
+MAX_SINGLE_TRIES = 32
+
+#: a fix as the text it replaces and what it writes: the same fix found again on a
+#: later pass, wherever the earlier fixes moved it
+FixKey = tuple[str, tuple[tuple[str, str], ...]]
 
 
 @dataclass
@@ -116,12 +124,18 @@ class _Passes:
     applied: list[Diagnostic] = field(default_factory=list)
     replaced: list[Region] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    #: single fixes refused while the rule's others were applied: fix -> why
+    blocked_fixes: dict[FixKey, str] = field(default_factory=dict)
     #: the lines of the original that no fix touched, and their lines now
     line_map: LineMap | None = None
     first: LintResult | None = None
 
     def wanted(self, d: Diagnostic) -> bool:
-        return allowed(d.fix, self.unsafe) and d.code not in self.blocked
+        return (
+            allowed(d.fix, self.unsafe)
+            and d.code not in self.blocked
+            and _key(d, self.current) not in self.blocked_fixes
+        )
 
     def step(self, result: LintResult) -> bool:
         """Apply one pass's fixes (found by ``result``); ``False`` when none is left."""
@@ -138,6 +152,7 @@ class _Passes:
             return False
         taken = _apply_safely(self.current, non_overlapping(todo))
         self.blocked.update(taken.refused)
+        self.blocked_fixes.update(taken.refused_fixes)
         if taken.post is None:
             return True  # every fix of this pass was refused: the next pass finds the others
         self.applied.extend(taken.chosen)
@@ -166,7 +181,14 @@ class _Passes:
         for code, why in self.blocked.items():
             message = f"fix refused{nothing}: {why}"
             self.errors.append(InternalError(original.path, message, code, names.get(code)))
-        left = [_without_fix(d) if d.code in self.blocked else d for d in result.diagnostics]
+        left = []
+        for d in result.diagnostics:
+            why = self.blocked_fixes.get(_key(d, current)) if d.fix is not None else None
+            if why is not None:
+                message = f"fix refused for the problem at line {d.line}: {why}"
+                self.errors.append(InternalError(original.path, message, d.code, names.get(d.code)))
+            blocked = d.code in self.blocked or why is not None
+            left.append(_without_fix(d) if blocked else d)
         result = LintResult(left, _unique(self.errors))
         if current is original:
             return FixOutcome(original, [], result)
@@ -185,18 +207,22 @@ def _changes_nothing(d: Diagnostic, post: Post) -> bool:
 @dataclass
 class _Step:
     """One pass's fixes, applied: the new post (``None`` when every fix was refused),
-    its edits and the fixes taken; and the rules whose fixes were refused, with why."""
+    its edits and the fixes taken; the rules whose fixes were refused, and the single
+    fixes refused while others of their rule were taken, with why."""
 
     post: Post | None
     edits: list[Edit]
     chosen: list[Diagnostic]
     refused: dict[str, str]
+    refused_fixes: dict[FixKey, str] = field(default_factory=dict)
 
 
 def _apply_safely(current: Post, chosen: list[Diagnostic]) -> _Step:
-    """Apply one pass's fixes, leaving out the rules whose fixes :func:`safety_check`
-    refuses: all of them together first; when refused, each rule's fixes on their own
-    (at most one check per rule), then the ones that passed, together."""
+    """Apply one pass's fixes, leaving out the ones :func:`safety_check` refuses: all
+    of them together first; when refused, each rule's fixes on their own (one check per
+    rule); a refused rule's fixes one by one (at most :data:`MAX_SINGLE_TRIES`), so that
+    only the fixes that damage the post on their own are left out; then the ones that
+    passed, together."""
 
     def attempt(fixes: list[Diagnostic]) -> tuple[Post, list[Edit], str | None]:
         fixed, edits = _applied(current, [e for d in fixes for e in _edits(d, current)])
@@ -208,20 +234,32 @@ def _apply_safely(current: Post, chosen: list[Diagnostic]) -> _Step:
     by_rule: dict[str, list[Diagnostic]] = {}
     for d in chosen:
         by_rule.setdefault(d.code, []).append(d)
-    refused: dict[str, str] = {}
+    step = _Step(None, [], [], {})
+    left_out: set[int] = set()
     for code, fixes in by_rule.items():
         why = attempt(fixes)[2] if len(by_rule) > 1 else refusal
-        if why is not None:
-            refused[code] = why
-    kept = [d for d in chosen if d.code not in refused]
+        if why is None:
+            continue
+        alone = [(d, attempt([d])[2]) for d in fixes] if len(fixes) <= MAX_SINGLE_TRIES else []
+        damaging = [(d, w) for d, w in alone if w is not None]
+        if not damaging or len(damaging) == len(fixes):  # together, or every one of them
+            step.refused[code] = why
+            left_out.update(id(d) for d in fixes)
+            continue
+        left_out.update(id(d) for d, _ in damaging)
+        step.refused_fixes.update((_key(d, current), w) for d, w in damaging)
+    kept = [d for d in chosen if id(d) not in left_out]
     if kept:
         fixed, edits, refusal = attempt(kept)
         if refusal is not None:  # only together do they damage the post: refuse them all
-            refused.update(dict.fromkeys(by_rule, refusal))
-            kept = []
-    if not kept:
-        return _Step(None, [], [], refused)
-    return _Step(fixed, edits, kept, refused)
+            return _Step(None, [], [], dict.fromkeys(by_rule, refusal))
+        step.post, step.edits, step.chosen = fixed, edits, kept
+    return step
+
+
+def _key(d: Diagnostic, post: Post) -> FixKey:
+    assert d.fix is not None
+    return d.code, tuple((post.text[e.start : e.end], e.content) for e in d.fix.edits)
 
 
 def _applied(current: Post, edits: list[Edit]) -> tuple[Post, list[Edit]]:
