@@ -25,8 +25,9 @@ sys.path.insert(0, str(HERE))
 from run import corpus  # noqa: E402
 
 from ampcheck import plugins  # noqa: E402
-from ampcheck.config import Settings, SiteFinder  # noqa: E402
+from ampcheck.config import Settings  # noqa: E402
 from ampcheck.document.post import Post  # noqa: E402
+from ampcheck.document.site import SiteFinder  # noqa: E402
 from ampcheck.engine.linter import lint  # noqa: E402
 
 

@@ -3,9 +3,14 @@ and carrying defects ampcheck finds."""
 
 from __future__ import annotations
 
+import re
 import statistics
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import DSTOTD, bench_corpus, invoke
 
@@ -39,3 +44,24 @@ def test_ampcheck_finds_the_planted_defects(tmp_path: Path) -> None:
     # mojibake, a form feed in a tweet ID, a repeated tweet, a missing placeholder, a
     # skipped heading level; and nothing else
     assert set(found) == {"EN001", "EN004", "TW002", "TW004", "TW006", "HD001"}
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+#: modules of the ``bench`` extra, which the test environment need not have
+BENCH_EXTRA = ("frontmatter", "ftfy")
+
+
+@pytest.mark.parametrize(
+    "script",
+    sorted(str(p.relative_to(BENCH)) for p in [*BENCH.glob("*.py"), *BENCH.glob("precision/*.py")]),
+)
+def test_every_benchmark_starts(script: str) -> None:
+    """Each benchmark imports what it uses from ampcheck under today's names."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, timeout=120
+    )
+    missing = re.search(r"No module named '([\w.]+)'", done.stderr)
+    if missing and missing.group(1).split(".")[0] in BENCH_EXTRA:
+        pytest.skip(f"{script} needs the bench extra: pip install '.[bench]'")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage:")
