@@ -49,9 +49,12 @@ class NotUtf8(Rule):
             yield _wide(post, guess)
             return
         size = len(post.text)
-        broken = any(broken_utf8(data, end == size) for _, end, data in runs)
-        # a file in one code page may hold such bytes by chance; CESU-8 is exact
-        if broken and (not guess.certain or any(cesu8(data) for _, _, data in runs)):
+        broken = sum(1 for _, end, data in runs if broken_utf8(data, end == size))
+        # a file in one code page may hold such bytes by chance (Shift_JIS C0 8D reads
+        # as an overlong form): damaged UTF-8 is mostly such runs; CESU-8 is exact
+        if any(cesu8(data) for _, _, data in runs) or (
+            broken and not guess.certain and broken * 2 >= len(runs)
+        ):
             yield from _broken(post, runs, where)
             return
         if _mixed(post, guess):

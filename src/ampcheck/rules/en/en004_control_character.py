@@ -62,7 +62,10 @@ class ControlCharacter(Rule):
         if "\0" in text and utf16_without_bom(post.data) is not None:
             return  # the same without a byte order mark
         damaged = [(r.start, r.end) for r in mojibake(post)] if not text.isascii() else []
+        legacy = post.first_undecodable is not None
         for m in _CONTROL_RE.finditer(text):
+            if legacy and _in_legacy_bytes(text, m.start(), m.end()):
+                continue
             for start, end in _outside(m.start(), m.end(), damaged):
                 yield from _controls(text, start, end)
         for m in _INVISIBLE_RE.finditer(text, 1 if post.has_bom else 0):
@@ -76,6 +79,17 @@ class ControlCharacter(Rule):
                 "matches without showing",
                 severity=Severity.WARNING,  # it may be meant: the author decides
             )
+
+
+def _in_legacy_bytes(text: str, start: int, end: int) -> bool:
+    """Whether C1 controls stand against undecodable bytes: bytes of a legacy file that
+    make valid UTF-8 by chance (Shift_JIS ``C2 82`` reads as U+0082). They are part of
+    the text EN002 transcodes, not controls of their own."""
+    if not all("\x80" <= ch <= "\x9f" for ch in text[start:end]):
+        return False
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "\udc80" <= before <= "\udcff" or "\udc80" <= after <= "\udcff"
 
 
 def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
