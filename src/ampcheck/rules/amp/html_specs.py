@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from ampcheck.document.html import Attribute, Element
@@ -52,11 +53,27 @@ def problems(post: Post, el: Element) -> tuple[Problem, ...]:
 def specs(el: Element) -> tuple[amp.Component, ...] | None:
     """The tag specs that may judge the element, or ``None`` for a tag AMP does not
     know."""
-    variants = amp.table().html_tags.get(el.name)
-    if not variants:
-        return None
+    plain = _undispatched(el.name)
+    if plain is not _DISPATCHED:
+        return plain  # type: ignore[return-value]
+    variants = amp.table().html_tags[el.name]
     keyed = [v for v in variants if v.dispatch and _selects(v, el)]
     return tuple(keyed or [v for v in variants if not v.dispatch] or variants)
+
+
+_DISPATCHED = object()
+
+
+@lru_cache(maxsize=512)
+def _undispatched(name: str) -> tuple[amp.Component, ...] | object | None:
+    """The tag specs of a tag whose specs do not depend on its attributes (most tags),
+    ``None`` for a tag AMP does not know, or ``_DISPATCHED``."""
+    variants = amp.table().html_tags.get(name)
+    if not variants:
+        return None
+    if any(v.dispatch for v in variants):
+        return _DISPATCHED
+    return tuple(variants)
 
 
 def _selects(spec: amp.Component, el: Element) -> bool:
@@ -90,7 +107,7 @@ def _problems(post: Post, el: Element) -> list[Problem]:
 def in_head(post: Post, el: Element) -> bool:
     """Whether the element stands in a ``<head>`` the post holds (a whole HTML
     document pasted into a page): the head is no part of the body AMP judges here."""
-    if next(post.html.find_all("head"), None) is None:
+    if not post.memo("amp.has_head", _has_head):
         return False
     return nearest_ancestor(post, el, "head", _is_head) is not None
 
@@ -116,6 +133,10 @@ def _own(el: Element, spec: amp.Component) -> list[Problem]:
             p._replace(start=p.start - el.start, end=p.end - el.start) for p in found
         ]
     return [p._replace(start=p.start + el.start, end=p.end + el.start) for p in seen]
+
+
+def _has_head(post: Post) -> bool:
+    return next(post.html.find_all("head"), None) is not None
 
 
 def _is_head(name: str) -> bool:
