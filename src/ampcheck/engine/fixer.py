@@ -183,11 +183,11 @@ class _Passes:
             self.errors.append(InternalError(original.path, message, code, names.get(code)))
         left = []
         for d in result.diagnostics:
-            why = self.blocked_fixes.get(_key(d, current)) if d.fix is not None else None
-            if why is not None:
-                message = f"fix refused for the problem at line {d.line}: {why}"
+            alone = self.blocked_fixes.get(_key(d, current)) if d.fix is not None else None
+            if alone is not None:
+                message = f"fix refused for the problem at line {d.line}: {alone}"
                 self.errors.append(InternalError(original.path, message, d.code, names.get(d.code)))
-            blocked = d.code in self.blocked or why is not None
+            blocked = d.code in self.blocked or alone is not None
             left.append(_without_fix(d) if blocked else d)
         result = LintResult(left, _unique(self.errors))
         if current is original:
