@@ -134,7 +134,7 @@ class _Passes:
         return (
             allowed(d.fix, self.unsafe)
             and d.code not in self.blocked
-            and _key(d, self.current) not in self.blocked_fixes
+            and not (self.blocked_fixes and _key(d, self.current) in self.blocked_fixes)
         )
 
     def step(self, result: LintResult) -> bool:
@@ -183,7 +183,9 @@ class _Passes:
             self.errors.append(InternalError(original.path, message, code, names.get(code)))
         left = []
         for d in result.diagnostics:
-            alone = self.blocked_fixes.get(_key(d, current)) if d.fix is not None else None
+            alone = None
+            if self.blocked_fixes and d.fix is not None:
+                alone = self.blocked_fixes.get(_key(d, current))
             if alone is not None:
                 message = f"fix refused for the problem at line {d.line}: {alone}"
                 self.errors.append(InternalError(original.path, message, d.code, names.get(d.code)))
